@@ -1,0 +1,88 @@
+"""Parameter and attribute text shared by the samplers' docstrings.
+
+Written once here and substituted into each sampler with
+:class:`imblearn.utils.Substitution`, as imbalanced-learn does.
+"""
+
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils._docstring import _random_state_docstring
+
+_training_parameters = """epochs : int, default=120
+        Number of passes over the training rows.
+
+    batch_size : int, default=128
+        Rows per optimisation step (at least 2: batch normalisation needs two
+        rows). A last batch of a single row is merged into the one before it.
+
+    learning_rate : float, default=1e-4
+        Step size of the Adam optimiser.
+
+    scaling : {"minmax", "standard"} or None, default="minmax"
+        How the features are scaled inside the sampler before training: to
+        ``[0, 1]`` (``"minmax"``), to zero mean and unit variance
+        (``"standard"``), or not at all (``None``). The scaler is fitted on the
+        training rows; generated rows are mapped back to the original units and
+        clipped to the range each feature had in training.
+
+    device : str or torch.device, default="auto"
+        Where the network is trained: ``"auto"`` picks CUDA when it is present
+        (decided at fit time), else ``"cpu"``; any torch device name is
+        accepted (``"cuda:1"``).
+
+    n_threads : int, default=None
+        Number of torch threads used while fitting and sampling; the previous
+        setting is restored afterwards. ``None`` leaves torch's setting alone.
+
+    verbose : int, default=0
+        Print one line per epoch with the losses when positive."""
+
+_fitted_attributes = """sampling_strategy_ : dict
+        Number of rows generated for each class label.
+
+    classes_ : ndarray of shape (n_classes,)
+        Class labels seen in fit; a label's position is its index in the
+        network's condition.
+
+    module_ : torch.nn.Module
+        The trained network, in eval mode.
+
+    history_ : list of dict
+        One record per epoch: ``"epoch"``, each training loss, and
+        ``"duration"`` in seconds. ``pandas.DataFrame(history_)`` gives a table.
+
+    scaler_ : sklearn transformer or None
+        The fitted internal scaler.
+
+    data_min_, data_max_ : ndarray of shape (n_features,)
+        Per-feature range in training; generated rows are clipped to it.
+
+    device_ : torch.device
+        The device the network lives on.
+
+    n_features_in_ : int
+        Number of features in the input dataset.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during `fit`. Defined only when `X` has feature
+        names that are all strings."""
+
+_vae_parameters = """hidden_layer_sizes : tuple of int, default=(604,)
+        Widths of the encoder's hidden layers, input side first; the decoder
+        mirrors them. ``(604,)`` is Table 1 of the paper; ``(60, 60, 60, 60)``
+        is the network whose parameter and FLOP counts the paper reports.
+
+    latent_dim : int, default=32
+        Dimension of the latent code.
+
+    beta : float, default=1.0
+        Weight of the KL term in the loss. Below 1, generated rows keep more
+        of the spread of each class; above 1, they move towards the class
+        mean."""
+
+SHARED_DOCS = {
+    "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
+    "random_state": _random_state_docstring,
+    "training_parameters": _training_parameters,
+    "fitted_attributes": _fitted_attributes,
+    "vae_parameters": _vae_parameters,
+}

@@ -1,0 +1,357 @@
+"""The shared base of the generative over-samplers.
+
+Everything that does not depend on the kind of network lives here: parameter
+validation, device and thread handling, internal scaling, the training-loop
+driver, per-class generation in chunks, and assembling the output the
+imbalanced-learn way (originals first and unchanged, new rows after). A
+concrete sampler only says how to build its network, how to take one training
+step, and how to draw scaled rows of one class.
+"""
+
+import copy
+import time
+import warnings
+from abc import abstractmethod
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from scipy import sparse
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+
+#: Rows decoded per forward pass in generation: bounds memory whatever the
+#: number of rows asked for.
+GENERATION_CHUNK_ROWS = 8192
+
+#: A class must have this many rows before the sampler generates more of it.
+MIN_CLASS_SAMPLES = 2
+
+_SCALERS = {"minmax": MinMaxScaler, "standard": StandardScaler}
+
+
+class BaseGenerativeSampler(BaseOverSampler):
+    """Base class of the deep generative over-samplers.
+
+    Warning: This class should not be used directly. Use the derived classes
+    instead.
+
+    Subclasses implement :meth:`_build_module`, :meth:`_make_optimizers`,
+    :meth:`_train_step` and :meth:`_sample_scaled`.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "scaling": [StrOptions({"minmax", "standard"}), None],
+        "device": [str, torch.device],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        epochs=120,
+        batch_size=128,
+        learning_rate=1e-4,
+        scaling="minmax",
+        device="auto",
+        n_threads=None,
+        verbose=0,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.scaling = scaling
+        self.device = device
+        self.n_threads = n_threads
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------
+    # What a concrete sampler provides
+    # ------------------------------------------------------------------
+    @abstractmethod
+    def _build_module(
+        self, n_features: int, n_classes: int, generator: torch.Generator
+    ) -> nn.Module:
+        """Return the initialised network (on the CPU)."""
+
+    @abstractmethod
+    def _make_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """Return the optimisers of ``self.module_``, by name."""
+
+    @abstractmethod
+    def _train_step(
+        self,
+        X: torch.Tensor,
+        y: torch.Tensor,
+        optimizers: dict[str, torch.optim.Optimizer],
+        generator: torch.Generator,
+    ) -> dict[str, torch.Tensor]:
+        """Take one optimisation step on a batch; return its losses by name."""
+
+    @abstractmethod
+    def _sample_scaled(self, y: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Return one new row, in the scaled space, for each class index in ``y``.
+
+        Called with the network in eval mode and gradients off.
+        """
+
+    # ------------------------------------------------------------------
+    # Fitting
+    # ------------------------------------------------------------------
+    def _fit_resample(self, X, y):
+        self._check_class_sizes(y)
+        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        self.device_ = _resolve_device(self.device)
+        self._random_state = check_random_state(self.random_state)
+        self._output_dtype = X.dtype
+
+        # Sparse input is densified for the networks; the output stays sparse.
+        X_dense = X.toarray() if sparse.issparse(X) else X
+        X_scaled = self._fit_scaling(X_dense)
+
+        with _torch_threads(self.n_threads):
+            self.module_ = self._build_module(
+                X.shape[1], len(self.classes_), self._torch_generator("cpu")
+            ).to(self.device_)
+            self._train(
+                torch.from_numpy(X_scaled).to(self.device_),
+                torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_),
+            )
+            del X_scaled
+            generator = self._torch_generator(self.device_)
+            X_new, y_new = [], []
+            for klass, n_samples in self.sampling_strategy_.items():
+                if n_samples == 0:
+                    continue
+                X_new.append(self._generate(n_samples, self._class_index(klass), generator))
+                y_new.append(np.full(n_samples, klass, dtype=y.dtype))
+
+        if sparse.issparse(X):
+            X_resampled = sparse.vstack(
+                [X, *(sparse.csr_matrix(rows) for rows in X_new)], format=X.format
+            )
+        else:
+            X_resampled = np.vstack([X, *X_new])
+        return X_resampled, np.hstack([y, *y_new])
+
+    def _check_class_sizes(self, y) -> None:
+        counts = Counter(y)
+        for klass, n_samples in self.sampling_strategy_.items():
+            if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least {MIN_CLASS_SAMPLES} "
+                    f"samples of each class it generates rows for; class {klass!r} "
+                    f"has {counts[klass]}."
+                )
+
+    def _fit_scaling(self, X: np.ndarray) -> np.ndarray:
+        """Fit the scaler and the clipping range; return a scaled float32 copy."""
+        self.data_min_ = np.min(X, axis=0).astype(np.float64)
+        self.data_max_ = np.max(X, axis=0).astype(np.float64)
+        # One float32 copy, scaled in place: the only copy of the data training keeps.
+        X_scaled = np.array(X, dtype=np.float32, order="C", copy=True)
+        if self.scaling is None:
+            self.scaler_ = None
+        else:
+            self.scaler_ = _SCALERS[self.scaling](copy=False).fit(X_scaled)
+            X_scaled = self.scaler_.transform(X_scaled)
+        return X_scaled
+
+    def _train(self, X: torch.Tensor, y: torch.Tensor) -> None:
+        """Run ``epochs`` passes of shuffled mini-batches, recording ``history_``."""
+        n_rows = X.shape[0]
+        generator = self._torch_generator(self.device_)
+        optimizers = self._make_optimizers()
+        self.history_ = []
+        self.module_.train()
+        for epoch in range(1, self.epochs + 1):
+            start = time.perf_counter()
+            totals: dict[str, torch.Tensor] = {}
+            for batch in _shuffled_batches(n_rows, self.batch_size, generator, X.device):
+                losses = self._train_step(X[batch], y[batch], optimizers, generator)
+                for name, value in losses.items():
+                    weighted = value.detach() * len(batch)
+                    totals[name] = totals[name] + weighted if name in totals else weighted
+            record = {"epoch": epoch}
+            record.update({name: float(total) / n_rows for name, total in totals.items()})
+            record["duration"] = time.perf_counter() - start
+            self._check_finite(record)
+            self.history_.append(record)
+            if self.verbose:
+                self._print_progress(record)
+        self.module_.eval()
+
+    def _check_finite(self, record: dict) -> None:
+        for name, value in record.items():
+            if not np.isfinite(value):
+                raise FloatingPointError(
+                    f"{type(self).__name__}: the training loss {name!r} became "
+                    f"{value} in epoch {record['epoch']}. Lower learning_rate, "
+                    "or scale the features (scaling='minmax' or 'standard')."
+                )
+
+    def _print_progress(self, record: dict) -> None:
+        width = len(str(self.epochs))
+        losses = "  ".join(
+            f"{name}={value:.4f}"
+            for name, value in record.items()
+            if name not in ("epoch", "duration")
+        )
+        print(
+            f"[{type(self).__name__}] epoch {record['epoch']:>{width}}/{self.epochs}"
+            f"  {losses}  ({record['duration']:.2f}s)",
+            flush=True,
+        )
+
+    # ------------------------------------------------------------------
+    # Generation
+    # ------------------------------------------------------------------
+    def sample(self, n_samples: int, klass) -> np.ndarray:
+        """Generate new rows of one class with the fitted network.
+
+        Successive calls continue the sampler's random stream, so they give
+        different rows; the sequence is the same for the same ``random_state``.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of rows to generate.
+        klass : label
+            A class label seen in fit.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features_in_)
+            Dense rows in the original units and dtype of the training data.
+        """
+        check_is_fitted(self, "module_")
+        if not isinstance(n_samples, Integral) or n_samples < 0:
+            raise ValueError(f"n_samples must be a non-negative integer; got {n_samples!r}.")
+        class_index = self._class_index(klass)
+        with _torch_threads(self.n_threads):
+            return self._generate(n_samples, class_index, self._torch_generator(self.device_))
+
+    def _generate(self, n_samples: int, class_index: int, generator) -> np.ndarray:
+        self.module_.eval()
+        rows = np.empty((n_samples, self.n_features_in_), dtype=np.float32)
+        with torch.no_grad():
+            for start in range(0, n_samples, GENERATION_CHUNK_ROWS):
+                stop = min(start + GENERATION_CHUNK_ROWS, n_samples)
+                y = torch.full((stop - start,), class_index, dtype=torch.long, device=self.device_)
+                rows[start:stop] = self._sample_scaled(y, generator).cpu().numpy()
+        return self._to_original_units(rows)
+
+    def _to_original_units(self, rows: np.ndarray) -> np.ndarray:
+        if self.scaler_ is not None:
+            rows = self.scaler_.inverse_transform(rows)
+        rows = np.clip(rows, self.data_min_, self.data_max_)
+        if np.issubdtype(self._output_dtype, np.integer):
+            rows = np.rint(rows)
+        return rows.astype(self._output_dtype, copy=False)
+
+    def _class_index(self, klass) -> int:
+        index = np.searchsorted(self.classes_, klass)
+        if index >= len(self.classes_) or self.classes_[index] != klass:
+            raise ValueError(
+                f"Class {klass!r} was not seen in fit; the classes are "
+                f"{self.classes_.tolist()}."
+            )
+        return int(index)
+
+    # ------------------------------------------------------------------
+    # Randomness, devices, pickling
+    # ------------------------------------------------------------------
+    def _torch_generator(self, device) -> torch.Generator:
+        """A fresh torch generator seeded from the sampler's random stream."""
+        seed = int(self._random_state.randint(np.iinfo(np.int32).max))
+        return torch.Generator(device=device).manual_seed(seed)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        module = state.get("module_")
+        if module is not None and state["device_"].type != "cpu":
+            # A pickle must load on a machine without the GPU it was fitted on.
+            state["module_"] = copy.deepcopy(module).cpu()
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        device = getattr(self, "device_", None)
+        if device is not None and device.type != "cpu":
+            if device.type == "cuda" and torch.cuda.is_available():
+                self.module_.to(device)
+            else:
+                warnings.warn(
+                    f"{type(self).__name__} was fitted on {device}, which is not "
+                    "available here; its network was loaded on the CPU.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                self.device_ = torch.device("cpu")
+
+
+def _resolve_device(device) -> torch.device:
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ValueError(f"device={device!r} is not a torch device name ({exc}).") from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was asked for, but CUDA is not available on this "
+            "machine; use device='auto' or 'cpu'."
+        )
+    return resolved
+
+
+@contextmanager
+def _torch_threads(n_threads: int | None) -> Iterator[None]:
+    """Set torch's intra-op thread count for the duration of the block."""
+    if n_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _shuffled_batches(
+    n_rows: int, batch_size: int, generator: torch.Generator, device
+) -> list[torch.Tensor]:
+    """Index tensors of one shuffled epoch, with no batch of a single row."""
+    batches = list(torch.randperm(n_rows, generator=generator, device=device).split(batch_size))
+    if len(batches) > 1 and len(batches[-1]) == 1:
+        # BatchNorm cannot normalise a single row in training mode.
+        batches[-2:] = [torch.cat(batches[-2:])]
+    return batches
+
+
+def check_hidden_layer_sizes(value, name: str = "hidden_layer_sizes") -> tuple[int, ...]:
+    """Return ``value`` as a tuple of positive ints, or raise a ValueError naming it."""
+    sizes = (value,) if isinstance(value, Integral) else value
+    if not isinstance(sizes, (tuple, list, np.ndarray)) or isinstance(sizes, Mapping):
+        raise ValueError(f"{name} must be an int or a sequence of ints; got {value!r}.")
+    sizes = tuple(sizes)
+    if not all(isinstance(w, Integral) and not isinstance(w, bool) and w >= 1 for w in sizes):
+        raise ValueError(f"{name} must hold positive integers; got {value!r}.")
+    return tuple(int(w) for w in sizes)

@@ -1,0 +1,15 @@
+"""Torch modules of imblearn-vae (no scikit-learn here)."""
+
+from .mlp import ConditionalMLP, HiddenBlock, count_parameters, he_init_
+from .normalization import ConditionalBatchNorm1d
+from .vae import ConditionalVAE, vae_loss
+
+__all__ = [
+    "ConditionalBatchNorm1d",
+    "ConditionalMLP",
+    "ConditionalVAE",
+    "HiddenBlock",
+    "count_parameters",
+    "he_init_",
+    "vae_loss",
+]
