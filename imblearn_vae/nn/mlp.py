@@ -1,5 +1,6 @@
 """Class-conditional multilayer perceptrons and their initialisation."""
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Literal
@@ -97,7 +98,7 @@ class ConditionalMLP(nn.Module):
         widths = [in_features + num_classes, *hidden_layer_sizes]
         self.blocks = nn.ModuleList(
             HiddenBlock(n_in, n_out, num_classes, normalization)
-            for n_in, n_out in zip(widths[:-1], widths[1:], strict=True)
+            for n_in, n_out in itertools.pairwise(widths)
         )
         self.out_features = widths[-1]
 
@@ -124,7 +125,9 @@ def he_init_(module: nn.Module, generator: torch.Generator | None = None) -> Non
     generator : torch.Generator, optional
         Source of randomness; torch's default generator when omitted.
     """
-    hidden = {id(block.linear) for block in module.modules() if isinstance(block, HiddenBlock)}
+    hidden = {
+        id(block.linear) for block in module.modules() if isinstance(block, HiddenBlock)
+    }
     leaky_gain = nn.init.calculate_gain("leaky_relu", NEGATIVE_SLOPE)
     for layer in module.modules():
         if isinstance(layer, nn.Linear):

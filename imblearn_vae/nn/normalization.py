@@ -62,7 +62,9 @@ class ConditionalBatchNorm1d(nn.Module):
         super().__init__()
         self.num_features = num_features
         self.num_classes = num_classes
-        self.norm = nn.BatchNorm1d(num_features, eps=eps, momentum=momentum, affine=False)
+        self.norm = nn.BatchNorm1d(
+            num_features, eps=eps, momentum=momentum, affine=False
+        )
         self.weight = nn.Parameter(torch.empty(num_classes, num_features))
         self.bias = nn.Parameter(torch.empty(num_classes, num_features))
         self.reset_parameters()

@@ -60,11 +60,16 @@ class ConditionalVAE(nn.Module):
         self.mean_head = nn.Linear(self.encoder.out_features, latent_dim)
         self.log_var_head = nn.Linear(self.encoder.out_features, latent_dim)
         self.decoder = ConditionalMLP(
-            latent_dim, num_classes, tuple(reversed(hidden_layer_sizes)), decoder_normalization
+            latent_dim,
+            num_classes,
+            tuple(reversed(hidden_layer_sizes)),
+            decoder_normalization,
         )
         self.output_head = nn.Linear(self.decoder.out_features, n_features)
 
-    def encode(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode(
+        self, x: torch.Tensor, y: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of ``q(z | x, y)``."""
         h = self.encoder(x, y)
         return self.mean_head(h), self.log_var_head(h)
@@ -86,7 +91,9 @@ class ConditionalVAE(nn.Module):
         x_hat, mean, log_var : torch.Tensor
         """
         mean, log_var = self.encode(x, y)
-        noise = torch.randn(mean.shape, generator=generator, device=mean.device, dtype=mean.dtype)
+        noise = torch.randn(
+            mean.shape, generator=generator, device=mean.device, dtype=mean.dtype
+        )
         z = mean + noise * torch.exp(0.5 * log_var)
         return self.decode(z, y), mean, log_var
 
