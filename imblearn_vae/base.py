@@ -105,7 +105,9 @@ class BaseGenerativeSampler(BaseOverSampler):
         """Take one optimisation step on a batch; return its losses by name."""
 
     @abstractmethod
-    def _sample_scaled(self, y: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    def _sample_scaled(
+        self, y: torch.Tensor, generator: torch.Generator
+    ) -> torch.Tensor:
         """Return one new row, in the scaled space, for each class index in ``y``.
 
         Called with the network in eval mode and gradients off.
@@ -139,7 +141,9 @@ class BaseGenerativeSampler(BaseOverSampler):
             for klass, n_samples in self.sampling_strategy_.items():
                 if n_samples == 0:
                     continue
-                X_new.append(self._generate(n_samples, self._class_index(klass), generator))
+                X_new.append(
+                    self._generate(n_samples, self._class_index(klass), generator)
+                )
                 y_new.append(np.full(n_samples, klass, dtype=y.dtype))
 
         if sparse.issparse(X):
@@ -156,8 +160,8 @@ class BaseGenerativeSampler(BaseOverSampler):
             if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
                 raise ValueError(
                     f"{type(self).__name__} needs at least {MIN_CLASS_SAMPLES} "
-                    f"samples of each class it generates rows for; class {klass!r} "
-                    f"has {counts[klass]}."
+                    "samples of each class it generates rows for; class "
+                    f"{_plain(klass)!r} has {counts[klass]}."
                 )
 
     def _fit_scaling(self, X: np.ndarray) -> np.ndarray:
@@ -183,13 +187,19 @@ class BaseGenerativeSampler(BaseOverSampler):
         for epoch in range(1, self.epochs + 1):
             start = time.perf_counter()
             totals: dict[str, torch.Tensor] = {}
-            for batch in _shuffled_batches(n_rows, self.batch_size, generator, X.device):
+            for batch in _shuffled_batches(
+                n_rows, self.batch_size, generator, X.device
+            ):
                 losses = self._train_step(X[batch], y[batch], optimizers, generator)
                 for name, value in losses.items():
                     weighted = value.detach() * len(batch)
-                    totals[name] = totals[name] + weighted if name in totals else weighted
+                    totals[name] = (
+                        totals[name] + weighted if name in totals else weighted
+                    )
             record = {"epoch": epoch}
-            record.update({name: float(total) / n_rows for name, total in totals.items()})
+            record.update(
+                {name: float(total) / n_rows for name, total in totals.items()}
+            )
             record["duration"] = time.perf_counter() - start
             self._check_finite(record)
             self.history_.append(record)
@@ -242,10 +252,14 @@ class BaseGenerativeSampler(BaseOverSampler):
         """
         check_is_fitted(self, "module_")
         if not isinstance(n_samples, Integral) or n_samples < 0:
-            raise ValueError(f"n_samples must be a non-negative integer; got {n_samples!r}.")
+            raise ValueError(
+                f"n_samples must be a non-negative integer; got {n_samples!r}."
+            )
         class_index = self._class_index(klass)
         with _torch_threads(self.n_threads):
-            return self._generate(n_samples, class_index, self._torch_generator(self.device_))
+            return self._generate(
+                n_samples, class_index, self._torch_generator(self.device_)
+            )
 
     def _generate(self, n_samples: int, class_index: int, generator) -> np.ndarray:
         self.module_.eval()
@@ -253,12 +267,14 @@ class BaseGenerativeSampler(BaseOverSampler):
         with torch.no_grad():
             for start in range(0, n_samples, GENERATION_CHUNK_ROWS):
                 stop = min(start + GENERATION_CHUNK_ROWS, n_samples)
-                y = torch.full((stop - start,), class_index, dtype=torch.long, device=self.device_)
+                y = torch.full(
+                    (stop - start,), class_index, dtype=torch.long, device=self.device_
+                )
                 rows[start:stop] = self._sample_scaled(y, generator).cpu().numpy()
         return self._to_original_units(rows)
 
     def _to_original_units(self, rows: np.ndarray) -> np.ndarray:
-        if self.scaler_ is not None:
+        if self.scaler_ is not None and len(rows):  # sklearn scalers refuse 0 rows
             rows = self.scaler_.inverse_transform(rows)
         rows = np.clip(rows, self.data_min_, self.data_max_)
         if np.issubdtype(self._output_dtype, np.integer):
@@ -269,7 +285,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         index = np.searchsorted(self.classes_, klass)
         if index >= len(self.classes_) or self.classes_[index] != klass:
             raise ValueError(
-                f"Class {klass!r} was not seen in fit; the classes are "
+                f"Class {_plain(klass)!r} was not seen in fit; the classes are "
                 f"{self.classes_.tolist()}."
             )
         return int(index)
@@ -306,13 +322,20 @@ class BaseGenerativeSampler(BaseOverSampler):
                 self.device_ = torch.device("cpu")
 
 
+def _plain(label):
+    """A numpy scalar label as the Python value, for readable messages."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _resolve_device(device) -> torch.device:
     if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         resolved = torch.device(device)
     except (RuntimeError, TypeError, ValueError) as exc:
-        raise ValueError(f"device={device!r} is not a torch device name ({exc}).") from exc
+        raise ValueError(
+            f"device={device!r} is not a torch device name ({exc})."
+        ) from exc
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was asked for, but CUDA is not available on this "
@@ -339,19 +362,25 @@ def _shuffled_batches(
     n_rows: int, batch_size: int, generator: torch.Generator, device
 ) -> list[torch.Tensor]:
     """Index tensors of one shuffled epoch, with no batch of a single row."""
-    batches = list(torch.randperm(n_rows, generator=generator, device=device).split(batch_size))
+    batches = list(
+        torch.randperm(n_rows, generator=generator, device=device).split(batch_size)
+    )
     if len(batches) > 1 and len(batches[-1]) == 1:
         # BatchNorm cannot normalise a single row in training mode.
         batches[-2:] = [torch.cat(batches[-2:])]
     return batches
 
 
-def check_hidden_layer_sizes(value, name: str = "hidden_layer_sizes") -> tuple[int, ...]:
+def check_hidden_layer_sizes(
+    value, name: str = "hidden_layer_sizes"
+) -> tuple[int, ...]:
     """Return ``value`` as a tuple of positive ints, or raise a ValueError naming it."""
     sizes = (value,) if isinstance(value, Integral) else value
     if not isinstance(sizes, (tuple, list, np.ndarray)) or isinstance(sizes, Mapping):
         raise ValueError(f"{name} must be an int or a sequence of ints; got {value!r}.")
     sizes = tuple(sizes)
-    if not all(isinstance(w, Integral) and not isinstance(w, bool) and w >= 1 for w in sizes):
+    if not all(
+        isinstance(w, Integral) and not isinstance(w, bool) and w >= 1 for w in sizes
+    ):
         raise ValueError(f"{name} must hold positive integers; got {value!r}.")
     return tuple(int(w) for w in sizes)

@@ -22,7 +22,10 @@ class _BaseVAESampler(BaseGenerativeSampler):
 
     _parameter_constraints: dict = {
         **BaseGenerativeSampler._parameter_constraints,
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="left")],
     }
@@ -78,7 +81,9 @@ class _BaseVAESampler(BaseGenerativeSampler):
         return module
 
     def _make_optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        return {"vae": torch.optim.Adam(self.module_.parameters(), lr=self.learning_rate)}
+        return {
+            "vae": torch.optim.Adam(self.module_.parameters(), lr=self.learning_rate)
+        }
 
     def _train_step(self, X, y, optimizers, generator):
         x_hat, mean, log_var = self.module_(X, y, generator=generator)
@@ -149,14 +154,16 @@ class DCBNVAESampler(_BaseVAESampler):
 
     Examples
     --------
-    >>> from collections import Counter
+    >>> import numpy as np
     >>> from sklearn.datasets import make_classification
     >>> from imblearn_vae import DCBNVAESampler
     >>> X, y = make_classification(n_samples=300, weights=[0.8, 0.2], random_state=0)
+    >>> np.bincount(y)
+    array([238,  62])
     >>> sampler = DCBNVAESampler(hidden_layer_sizes=(32,), epochs=5, random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
-    >>> sorted(Counter(y_res).items())
-    [(np.int64(0), 239), (np.int64(1), 239)]
+    >>> np.bincount(y_res)
+    array([238, 238])
     >>> sampler.sample(3, klass=1).shape
     (3, 20)
     """
@@ -244,14 +251,14 @@ class CVAESampler(_BaseVAESampler):
 
     Examples
     --------
-    >>> from collections import Counter
+    >>> import numpy as np
     >>> from sklearn.datasets import make_classification
     >>> from imblearn_vae import CVAESampler
     >>> X, y = make_classification(n_samples=300, weights=[0.8, 0.2], random_state=0)
     >>> sampler = CVAESampler(hidden_layer_sizes=(32,), epochs=5, random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
-    >>> sorted(Counter(y_res).items())
-    [(np.int64(0), 239), (np.int64(1), 239)]
+    >>> np.bincount(y_res)
+    array([238, 238])
     """
 
     def _normalizations(self) -> tuple[str, str]:

@@ -1,0 +1,82 @@
+"""Hypothesis properties of fit_resample on random small data sets."""
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from imblearn_vae import CVAESampler, DCBNVAESampler
+
+from .conftest import fast
+
+TINY = dict(hidden_layer_sizes=(4,), latent_dim=2, epochs=1, batch_size=8)
+PROPERTY_SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@st.composite
+def imbalanced_data(draw):
+    sizes = draw(st.lists(st.integers(2, 25), min_size=2, max_size=4))
+    n_features = draw(st.integers(1, 5))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    X = draw(
+        arrays(
+            dtype,
+            (sum(sizes), n_features),
+            elements=st.floats(-1e3, 1e3, allow_nan=False, width=32),
+        )
+    )
+    labels = draw(
+        st.sampled_from([np.arange(len(sizes)), np.array(list("abcd")[: len(sizes)])])
+    )
+    y = np.repeat(labels, sizes)
+    return X, y
+
+
+def _targets(y, strategy):
+    counts = Counter(y)
+    if strategy == "auto":
+        majority = max(counts.values())
+        return {k: majority for k in counts}
+    return {**counts, **strategy}
+
+
+@st.composite
+def data_and_strategy(draw):
+    X, y = draw(imbalanced_data())
+    counts = Counter(y)
+    if draw(st.booleans()):
+        return X, y, "auto"
+    chosen = draw(st.sets(st.sampled_from(sorted(counts)), min_size=1))
+    strategy = {k: counts[k] + draw(st.integers(0, 30)) for k in chosen}
+    return X, y, strategy
+
+
+@PROPERTY_SETTINGS
+@given(data=data_and_strategy(), Sampler=st.sampled_from([DCBNVAESampler, CVAESampler]))
+def test_counts_shapes_dtypes_and_originals(data, Sampler):
+    X, y, strategy = data
+    X_before = X.copy()
+    X_res, y_res = fast(Sampler, sampling_strategy=strategy, **TINY).fit_resample(X, y)
+
+    assert Counter(y_res) == _targets(y, strategy)
+    assert X_res.shape == (len(y_res), X.shape[1])
+    assert X_res.dtype == X.dtype and y_res.dtype == y.dtype
+    assert np.array_equal(X_res[: len(X)], X)  # bit-exact, and first
+    assert np.array_equal(y_res[: len(y)], y)
+    assert np.array_equal(X, X_before)  # the caller's data untouched
+    new = X_res[len(X) :]
+    assert np.all(new >= X.min(axis=0)) and np.all(new <= X.max(axis=0))
+
+
+@PROPERTY_SETTINGS
+@given(data=imbalanced_data(), seed=st.integers(0, 2**31 - 1))
+def test_same_seed_same_output(data, seed):
+    X, y = data
+    first = fast(DCBNVAESampler, random_state=seed, **TINY).fit_resample(X, y)
+    second = fast(DCBNVAESampler, random_state=seed, **TINY).fit_resample(X, y)
+    assert np.array_equal(first[0], second[0])
+    assert np.array_equal(first[1], second[1])

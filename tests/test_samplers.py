@@ -1,0 +1,364 @@
+"""Behaviour of the VAE samplers: output contract, randomness, bad input."""
+
+import pickle
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+from imblearn.pipeline import Pipeline
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.tree import DecisionTreeClassifier
+
+from imblearn_vae import CVAESampler, DCBNVAESampler
+from imblearn_vae.base import _shuffled_batches
+from imblearn_vae.nn import ConditionalBatchNorm1d
+
+from .conftest import fast
+
+
+def test_minority_classes_raised_to_the_majority_count(Sampler, imbalanced):
+    X, y = imbalanced
+    X_res, y_res = fast(Sampler).fit_resample(X, y)
+    assert Counter(y_res) == {0: 120, 1: 120, 2: 120}
+    assert X_res.shape == (360, 6)
+
+
+def test_originals_first_and_bit_exact_new_rows_after(Sampler, imbalanced):
+    X, y = imbalanced
+    X_res, y_res = fast(Sampler).fit_resample(X, y)
+    assert np.array_equal(X_res[: len(X)], X)
+    assert np.array_equal(y_res[: len(y)], y)
+    assert list(y_res[len(y) :]) == [1] * 80 + [2] * 105
+
+
+def test_callers_data_is_not_modified(Sampler, imbalanced):
+    X, y = imbalanced
+    for X_in in (X.copy(), X.astype(np.float32)):
+        X_before, y_before = X_in.copy(), y.copy()
+        fast(Sampler, scaling="standard").fit_resample(X_in, y)
+        assert np.array_equal(X_in, X_before)
+        assert np.array_equal(y, y_before)
+
+
+def test_same_random_state_same_output_other_state_other_output(Sampler, imbalanced):
+    X, y = imbalanced
+    first = fast(Sampler, random_state=7).fit_resample(X, y)[0]
+    again = fast(Sampler, random_state=7).fit_resample(X, y)[0]
+    other = fast(Sampler, random_state=8).fit_resample(X, y)[0]
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first[len(X) :], other[len(X) :])
+
+
+def test_random_state_instance_is_used_as_a_stream(Sampler, imbalanced):
+    X, y = imbalanced
+    rng = np.random.RandomState(0)
+    a = fast(Sampler, random_state=rng).fit_resample(X, y)[0]
+    b = fast(Sampler, random_state=rng).fit_resample(X, y)[0]
+    assert not np.array_equal(a, b)
+
+
+def test_generated_rows_stay_inside_the_training_range(Sampler, imbalanced):
+    X, y = imbalanced
+    X_res, _ = fast(Sampler, scaling=None, learning_rate=1e-2).fit_resample(X, y)
+    new = X_res[len(X) :]
+    assert np.all(new >= X.min(axis=0)) and np.all(new <= X.max(axis=0))
+
+
+def test_dtypes_preserved_and_integer_features_rounded(Sampler, imbalanced):
+    X, y = imbalanced
+    X_int = np.rint(X * 10).astype(np.int32)
+    y_str = np.array(["normal", "dos", "u2r"])[y]
+    X_res, y_res = fast(Sampler).fit_resample(X_int, y_str)
+    assert X_res.dtype == np.int32
+    assert y_res.dtype == y_str.dtype
+    assert Counter(y_res) == {"normal": 120, "dos": 120, "u2r": 120}
+
+
+def test_sparse_input_gives_sparse_output_in_the_same_format(Sampler, imbalanced):
+    X, y = imbalanced
+    X_csc = sparse.csc_matrix(np.where(X > 2, X, 0.0))
+    X_res, _ = fast(Sampler).fit_resample(X_csc, y)
+    assert sparse.issparse(X_res) and X_res.format == "csc"
+    assert (X_res[: len(y)] != X_csc).nnz == 0
+
+
+def test_history_records_each_epoch_and_both_loss_terms(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler, epochs=4).fit(X, y)
+    assert not hasattr(sampler, "history_")  # fit only validates, as in imblearn
+    sampler.fit_resample(X, y)
+    assert [r["epoch"] for r in sampler.history_] == [1, 2, 3, 4]
+    for record in sampler.history_:
+        assert record["loss"] == pytest.approx(
+            record["reconstruction"] + sampler.beta * record["kl"], rel=1e-5
+        )
+        assert record["duration"] > 0
+
+
+def test_training_reduces_the_loss(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler, epochs=30, learning_rate=1e-3).fit(X, y)
+    sampler.fit_resample(X, y)
+    assert sampler.history_[-1]["loss"] < 0.5 * sampler.history_[0]["loss"]
+
+
+def test_verbose_prints_one_line_per_epoch(Sampler, imbalanced, capsys):
+    X, y = imbalanced
+    fast(Sampler, verbose=0).fit_resample(X, y)
+    assert capsys.readouterr().out == ""
+    fast(Sampler, verbose=1, epochs=2).fit_resample(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert (
+        "epoch 2/2" in lines[1] and "reconstruction=" in lines[1] and "kl=" in lines[1]
+    )
+
+
+def test_last_batch_of_one_row_is_merged():
+    batches = _shuffled_batches(65, 32, torch.Generator().manual_seed(0), "cpu")
+    assert [len(b) for b in batches] == [32, 33]
+    assert sorted(torch.cat(batches).tolist()) == list(range(65))
+    assert [len(b) for b in _shuffled_batches(64, 32, torch.Generator(), "cpu")] == [
+        32,
+        32,
+    ]
+
+
+def test_fit_with_a_remainder_of_one_row(Sampler):
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(33, 3)), np.array([0] * 23 + [1] * 10)
+    X_res, _ = fast(Sampler, batch_size=16).fit_resample(X, y)
+    assert X_res.shape == (46, 3)
+
+
+def test_sample_more_rows_of_one_class(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler, random_state=3)
+    sampler.fit_resample(X.astype(np.float32), y)
+    rows = sampler.sample(50, klass=2)
+    assert rows.shape == (50, 6) and rows.dtype == np.float32
+    assert not np.array_equal(rows, sampler.sample(50, klass=2))
+    assert sampler.sample(0, klass=1).shape == (0, 6)
+
+    replay = fast(Sampler, random_state=3)
+    replay.fit_resample(X.astype(np.float32), y)
+    assert np.array_equal(replay.sample(50, klass=2), rows)
+
+
+def test_sample_rejects_unknown_class_and_bad_counts(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler)
+    with pytest.raises(Exception, match="not fitted"):
+        sampler.sample(3, klass=1)
+    sampler.fit_resample(X, y)
+    with pytest.raises(ValueError, match=r"Class 9 was not seen in fit.*\[0, 1, 2\]"):
+        sampler.sample(3, klass=9)
+    with pytest.raises(ValueError, match="n_samples"):
+        sampler.sample(-1, klass=1)
+
+
+def test_generation_is_chunked(Sampler, imbalanced, monkeypatch):
+    X, y = imbalanced
+    sampler = fast(Sampler)
+    sampler.fit_resample(X, y)
+    monkeypatch.setattr("imblearn_vae.base.GENERATION_CHUNK_ROWS", 7)
+    calls = []
+    original = sampler._sample_scaled
+    monkeypatch.setattr(
+        sampler, "_sample_scaled", lambda y, g: calls.append(len(y)) or original(y, g)
+    )
+    rows = sampler.sample(100, klass=1)
+    assert calls == [7] * 14 + [2]
+    assert rows.shape == (100, 6) and np.isfinite(rows).all()
+
+
+def test_generation_uses_eval_mode(Sampler, imbalanced, monkeypatch):
+    X, y = imbalanced
+    sampler = fast(Sampler)
+    seen = []
+    original = Sampler._sample_scaled
+
+    def spy(self, y, generator):
+        seen.append((self.module_.training, torch.is_grad_enabled()))
+        return original(self, y, generator)
+
+    monkeypatch.setattr(Sampler, "_sample_scaled", spy)
+    sampler.fit_resample(X, y)
+    assert seen and all(mode == (False, False) for mode in seen)
+
+
+def test_cbn_layers_places_conditional_norm(imbalanced):
+    X, y = imbalanced
+
+    def kinds(sampler):
+        sampler.fit_resample(X, y)
+        vae = sampler.module_
+        return tuple(
+            type(net.blocks[0].norm).__name__ for net in (vae.encoder, vae.decoder)
+        )
+
+    cbn, bn = ConditionalBatchNorm1d.__name__, "BatchNorm1d"
+    assert kinds(fast(DCBNVAESampler)) == (cbn, cbn)
+    assert kinds(fast(DCBNVAESampler, cbn_layers="decoder")) == (bn, cbn)
+    assert kinds(fast(DCBNVAESampler, cbn_layers="encoder")) == (cbn, bn)
+    assert kinds(fast(CVAESampler)) == (bn, bn)
+
+
+def test_n_threads_is_restored(Sampler, imbalanced):
+    X, y = imbalanced
+    before = torch.get_num_threads()
+    fast(Sampler, n_threads=1).fit_resample(X, y)
+    assert torch.get_num_threads() == before
+
+
+# ----------------------------------------------------------------------
+# Bad input: a clear error naming the problem
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "bad, message",
+    [(np.nan, "NaN"), (np.inf, "infinity")],
+)
+def test_non_finite_values_are_rejected(Sampler, imbalanced, bad, message):
+    X, y = imbalanced
+    X = X.copy()
+    X[3, 2] = bad
+    with pytest.raises(ValueError, match=message):
+        fast(Sampler).fit_resample(X, y)
+
+
+def test_non_numeric_features_are_rejected(Sampler):
+    X = np.array(
+        [["tcp", 1.0], ["udp", 2.0], ["tcp", 3.0], ["icmp", 4.0]], dtype=object
+    )
+    with pytest.raises(ValueError, match="string"):
+        fast(Sampler).fit_resample(X, [0, 0, 1, 1])
+
+
+def test_single_class_is_rejected(Sampler):
+    with pytest.raises(ValueError, match="1 class"):
+        fast(Sampler).fit_resample(np.ones((10, 2)), np.zeros(10))
+
+
+def test_class_with_one_row_is_rejected(Sampler, imbalanced):
+    X, y = imbalanced
+    X, y = np.vstack([X, X[:1]]), np.append(y, 7)
+    with pytest.raises(ValueError, match=r"at least 2 samples.*class 7 has 1"):
+        fast(Sampler).fit_resample(X, y)
+
+
+def test_wrong_shapes_are_rejected(Sampler, imbalanced):
+    X, y = imbalanced
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        fast(Sampler).fit_resample(X, y[:-1])
+    with pytest.raises(ValueError, match="2D array"):
+        fast(Sampler).fit_resample(X[:, 0], y)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"hidden_layer_sizes": (8, 0)}, "hidden_layer_sizes must hold positive"),
+        ({"hidden_layer_sizes": "wide"}, "hidden_layer_sizes"),
+        ({"epochs": 0}, "'epochs' parameter"),
+        ({"batch_size": 1}, "'batch_size' parameter"),
+        ({"learning_rate": -1.0}, "'learning_rate' parameter"),
+        ({"scaling": "robust"}, "'scaling' parameter"),
+        ({"sampling_strategy": "everything"}, "'sampling_strategy' parameter"),
+        ({"device": "gpu"}, "device='gpu' is not a torch device"),
+    ],
+)
+def test_bad_parameters_are_rejected(Sampler, imbalanced, params, message):
+    X, y = imbalanced
+    with pytest.raises(ValueError, match=message):
+        fast(Sampler, **params).fit_resample(X, y)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_without_cuda_is_a_clear_error(Sampler, imbalanced):
+    X, y = imbalanced
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        fast(Sampler, device="cuda").fit_resample(X, y)
+
+
+def test_auto_device_resolves_at_fit_time(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler, device="auto")
+    assert sampler.device == "auto"
+    sampler.fit_resample(X, y)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert sampler.device_.type == expected
+    assert sampler.get_params()["device"] == "auto"
+
+
+def test_diverging_loss_is_an_error(Sampler):
+    rng = np.random.RandomState(0)
+    X = rng.normal(scale=1e30, size=(40, 3))
+    y = np.array([0] * 30 + [1] * 10)
+    with pytest.raises(FloatingPointError, match=r"loss .* became .* in epoch 1"):
+        fast(Sampler, scaling=None).fit_resample(X, y)
+
+
+# ----------------------------------------------------------------------
+# scikit-learn / imbalanced-learn integration
+# ----------------------------------------------------------------------
+def test_clone_keeps_parameters_and_drops_fitted_state(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler, beta=0.5, latent_dim=3)
+    sampler.fit_resample(X, y)
+    copy = clone(sampler)
+    assert copy.get_params() == sampler.get_params()
+    assert not hasattr(copy, "module_")
+
+
+def test_fitted_sampler_pickles_and_samples_after_unpickling(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler)
+    sampler.fit_resample(X, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    assert np.array_equal(restored.sample(20, klass=2), sampler.sample(20, klass=2))
+    assert restored.history_ == sampler.history_
+
+
+def test_pickle_from_a_gpu_loads_on_the_cpu(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler)
+    sampler.fit_resample(X, y)
+    sampler.device_ = torch.device("cuda", 0)  # as if fitted on a GPU machine
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    state = pickle.dumps(sampler)
+    with pytest.warns(UserWarning, match="loaded on the CPU"):
+        restored = pickle.loads(state)
+    assert restored.device_.type == "cpu"
+    assert restored.sample(5, klass=1).shape == (5, 6)
+
+
+def test_pipeline_with_a_decision_tree(Sampler, imbalanced):
+    X, y = imbalanced
+    pipe = Pipeline(
+        [("balance", fast(Sampler)), ("clf", DecisionTreeClassifier(random_state=0))]
+    )
+    pipe.fit(X, y)
+    assert pipe.score(X, y) > 0.9
+    # Samplers act in fit only: predict sees the data untouched.
+    assert pipe.predict(X).shape == y.shape
+
+
+def test_grid_search_over_sampler_hyperparameters(Sampler, imbalanced):
+    X, y = imbalanced
+    pipe = Pipeline(
+        [("balance", fast(Sampler)), ("clf", DecisionTreeClassifier(random_state=0))]
+    )
+    grid = GridSearchCV(
+        pipe,
+        {"balance__latent_dim": [2, 4], "balance__beta": [0.5, 1.0]},
+        cv=3,
+        scoring="f1_macro",
+    )
+    grid.fit(X, y)
+    assert len(grid.cv_results_["params"]) == 4
+    assert grid.best_params_["balance__latent_dim"] in (2, 4)
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
