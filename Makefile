@@ -19,8 +19,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# QUICK=1 runs the two-minute variant; ARGS passes more options, e.g.
+# make bench ARGS="--methods smote dcbn-vae --seeds 0 1 2 3 4"
 bench: install
-	$(BIN)/python benchmarks/demo.py
+	$(BIN)/python benchmarks/nsl_kdd.py $(if $(QUICK),--quick) $(ARGS)
 
 test: install lint
 	$(BIN)/python -m pytest
