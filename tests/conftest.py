@@ -1,7 +1,11 @@
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from imblearn_vae import CVAESampler, DCBNVAESampler
+from imblearn_vae.datasets import DATA_HOME_ENV
 
 SAMPLER_CLASSES = [DCBNVAESampler, CVAESampler]
 
@@ -33,3 +37,23 @@ def imbalanced():
     X = np.vstack([rng.normal(loc=3 * k, size=(n, 6)) for k, n in enumerate(sizes)])
     y = np.repeat(np.arange(3), sizes)
     return X, y
+
+
+#: The project's data sets live next to the checkout (../shared/data), unless the
+#: IMBLEARN_VAE_DATA environment variable points elsewhere.
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def nsl_kdd_home():
+    """The data home holding ``nsl-kdd/``; skipped locally, an error on CI."""
+    home = Path(os.environ.get(DATA_HOME_ENV) or REPO_ROOT.parent / "shared" / "data")
+    if not (home / "nsl-kdd").is_dir():
+        message = (
+            f"NSL-KDD not found in {home / 'nsl-kdd'}; set {DATA_HOME_ENV} to the "
+            "folder that holds nsl-kdd/"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return home
