@@ -36,6 +36,13 @@ MIN_CLASS_SAMPLES = 2
 
 _SCALERS = {"minmax": MinMaxScaler, "standard": StandardScaler}
 
+#: Constraint of the hidden-width parameters; :func:`check_hidden_layer_sizes`
+#: checks the values at fit time.
+HIDDEN_LAYER_SIZES_CONSTRAINT = [
+    "array-like",
+    Interval(Integral, 1, None, closed="left"),
+]
+
 
 class BaseGenerativeSampler(BaseOverSampler):
     """Base class of the deep generative over-samplers.

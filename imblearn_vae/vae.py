@@ -9,7 +9,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ._docstrings import SHARED_DOCS
-from .base import BaseGenerativeSampler, check_hidden_layer_sizes
+from .base import (
+    HIDDEN_LAYER_SIZES_CONSTRAINT,
+    BaseGenerativeSampler,
+    check_hidden_layer_sizes,
+)
 from .nn import ConditionalVAE, he_init_, vae_loss
 
 
@@ -22,10 +26,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
 
     _parameter_constraints: dict = {
         **BaseGenerativeSampler._parameter_constraints,
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
+        "hidden_layer_sizes": HIDDEN_LAYER_SIZES_CONSTRAINT,
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="left")],
     }

@@ -3,25 +3,51 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
-from imblearn_vae import CVAESampler, DCBNVAESampler
+from imblearn_vae import CGANSampler, CVAESampler, DCBNVAESampler
 from imblearn_vae.datasets import DATA_HOME_ENV
 
-SAMPLER_CLASSES = [DCBNVAESampler, CVAESampler]
+# The test networks are tiny: one thread runs them faster than two that
+# synchronise on every small operation, and it cannot oversubscribe the cores
+# when something else (a benchmark, pytest-xdist) shares the machine.
+torch.set_num_threads(1)
 
-#: Narrow, short, seeded CPU settings: a fit takes a fraction of a second.
-FAST = dict(
-    hidden_layer_sizes=(16,),
-    latent_dim=4,
-    epochs=3,
-    batch_size=32,
-    device="cpu",
-    random_state=0,
-)
+VAE_CLASSES = [DCBNVAESampler, CVAESampler]
+SAMPLER_CLASSES = [*VAE_CLASSES, CGANSampler]
+
+#: Short, seeded CPU settings: a fit takes a fraction of a second.
+FAST = dict(epochs=3, batch_size=32, device="cpu", random_state=0)
+
+#: Narrow networks for each sampler.
+NARROW = {
+    DCBNVAESampler: dict(hidden_layer_sizes=(16,), latent_dim=4),
+    CVAESampler: dict(hidden_layer_sizes=(16,), latent_dim=4),
+    CGANSampler: dict(
+        generator_hidden_layer_sizes=(16,),
+        discriminator_hidden_layer_sizes=(16,),
+        noise_dim=4,
+    ),
+}
+
+#: The narrowest networks, for many fits (hypothesis, estimator checks).
+TINY = {
+    DCBNVAESampler: dict(hidden_layer_sizes=(4,), latent_dim=2),
+    CVAESampler: dict(hidden_layer_sizes=(4,), latent_dim=2),
+    CGANSampler: dict(
+        generator_hidden_layer_sizes=(4,),
+        discriminator_hidden_layer_sizes=(4,),
+        noise_dim=2,
+    ),
+}
 
 
 def fast(Sampler, **params):
-    return Sampler(**{**FAST, **params})
+    return Sampler(**{**FAST, **NARROW[Sampler], **params})
+
+
+def tiny(Sampler, **params):
+    return Sampler(**{**FAST, **TINY[Sampler], **params})
 
 
 @pytest.fixture(params=SAMPLER_CLASSES, ids=lambda cls: cls.__name__)

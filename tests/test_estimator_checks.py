@@ -10,26 +10,21 @@ from imblearn.utils.estimator_checks import (
 )
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from imblearn_vae import CVAESampler, DCBNVAESampler
+from imblearn_vae import CGANSampler, CVAESampler, DCBNVAESampler
+
+from .conftest import tiny
 
 
 def _small(Sampler, **params):
     """Seeded CPU instances with narrow layers and few epochs: fast checks."""
-    defaults = dict(
-        hidden_layer_sizes=(8,),
-        latent_dim=2,
-        epochs=2,
-        batch_size=64,
-        device="cpu",
-        random_state=0,
-    )
-    return Sampler(**{**defaults, **params})
+    return tiny(Sampler, **{"epochs": 2, "batch_size": 64, **params})
 
 
 SAMPLERS = [
     _small(DCBNVAESampler),
     _small(DCBNVAESampler, cbn_layers="decoder", scaling="standard"),
     _small(CVAESampler, scaling=None),
+    _small(CGANSampler, discriminator_steps=2),
 ]
 
 

@@ -11,12 +11,19 @@ summed) passes the first check and fails the other two.
 """
 
 import numpy as np
+import pytest
 from sklearn.ensemble import RandomForestClassifier
 
-from .conftest import fast
+from .conftest import VAE_CLASSES, fast
 
 GROUP = 12
 CLASS_FEATURES = 4
+
+
+@pytest.fixture(params=VAE_CLASSES, ids=lambda cls: cls.__name__)
+def Sampler(request):
+    """The VAE samplers (the CGAN has its own learning test in test_gan.py)."""
+    return request.param
 
 
 def factor_data(sizes=(400, 100, 40), seed=0):

@@ -7,11 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from imblearn_vae import CVAESampler, DCBNVAESampler
+from .conftest import SAMPLER_CLASSES, tiny
 
-from .conftest import fast
-
-TINY = dict(hidden_layer_sizes=(4,), latent_dim=2, epochs=1, batch_size=8)
+ONE_EPOCH = dict(epochs=1, batch_size=8)
 PROPERTY_SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -56,11 +54,13 @@ def data_and_strategy(draw):
 
 
 @PROPERTY_SETTINGS
-@given(data=data_and_strategy(), Sampler=st.sampled_from([DCBNVAESampler, CVAESampler]))
+@given(data=data_and_strategy(), Sampler=st.sampled_from(SAMPLER_CLASSES))
 def test_counts_shapes_dtypes_and_originals(data, Sampler):
     X, y, strategy = data
     X_before = X.copy()
-    X_res, y_res = fast(Sampler, sampling_strategy=strategy, **TINY).fit_resample(X, y)
+    X_res, y_res = tiny(Sampler, sampling_strategy=strategy, **ONE_EPOCH).fit_resample(
+        X, y
+    )
 
     assert Counter(y_res) == _targets(y, strategy)
     assert X_res.shape == (len(y_res), X.shape[1])
@@ -73,10 +73,14 @@ def test_counts_shapes_dtypes_and_originals(data, Sampler):
 
 
 @PROPERTY_SETTINGS
-@given(data=imbalanced_data(), seed=st.integers(0, 2**31 - 1))
-def test_same_seed_same_output(data, seed):
+@given(
+    data=imbalanced_data(),
+    seed=st.integers(0, 2**31 - 1),
+    Sampler=st.sampled_from(SAMPLER_CLASSES),
+)
+def test_same_seed_same_output(data, seed, Sampler):
     X, y = data
-    first = fast(DCBNVAESampler, random_state=seed, **TINY).fit_resample(X, y)
-    second = fast(DCBNVAESampler, random_state=seed, **TINY).fit_resample(X, y)
+    first = tiny(Sampler, random_state=seed, **ONE_EPOCH).fit_resample(X, y)
+    second = tiny(Sampler, random_state=seed, **ONE_EPOCH).fit_resample(X, y)
     assert np.array_equal(first[0], second[0])
     assert np.array_equal(first[1], second[1])

@@ -9,7 +9,7 @@ from tests.conftest import REPO_ROOT
 
 METHODS = [
     "none", "random", "smote", "borderline-smote", "kmeans-smote", "svm-smote",
-    "adasyn", "cvae", "dcbn-vae", "cvae-4x60", "dcbn-vae-4x60",
+    "adasyn", "cvae", "dcbn-vae", "cgan", "cvae-4x60", "dcbn-vae-4x60",
 ]  # fmt: skip
 
 
