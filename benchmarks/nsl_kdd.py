@@ -157,7 +157,6 @@ METHODS = {
     ),
     "cvae": ("CVAE", _generative(CVAESampler)),
     "dcbn-vae": ("DCBN-VAE", _generative(DCBNVAESampler)),
-    "cgan": ("CGAN", _gan),
     "cvae-4x60": (
         "CVAE, 4x60",
         _generative(CVAESampler, hidden_layer_sizes=PAPER_COUNTED_WIDTHS),
@@ -166,6 +165,7 @@ METHODS = {
         "DCBN-VAE, 4x60",
         _generative(DCBNVAESampler, hidden_layer_sizes=PAPER_COUNTED_WIDTHS),
     ),
+    "cgan": ("CGAN", _gan),
 }
 
 

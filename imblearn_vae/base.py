@@ -351,6 +351,20 @@ def _resolve_device(device) -> torch.device:
     return resolved
 
 
+def make_adam(parameters, lr: float, **kwargs) -> torch.optim.Optimizer:
+    """Adam with the fused kernel where this torch has it for the device.
+
+    The fused update is one kernel for all parameters instead of about a dozen
+    per tensor; at batch 128 the unfused update took a fifth of a CPU training
+    step. Torch before 2.4 has no fused CPU Adam: the usual one is used there.
+    """
+    parameters = list(parameters)
+    try:
+        return torch.optim.Adam(parameters, lr=lr, fused=True, **kwargs)
+    except (RuntimeError, TypeError):
+        return torch.optim.Adam(parameters, lr=lr, **kwargs)
+
+
 @contextmanager
 def _torch_threads(n_threads: int | None) -> Iterator[None]:
     """Set torch's intra-op thread count for the duration of the block."""

@@ -12,6 +12,7 @@ from .base import (
     HIDDEN_LAYER_SIZES_CONSTRAINT,
     BaseGenerativeSampler,
     check_hidden_layer_sizes,
+    make_adam,
 )
 from .nn import ConditionalGAN, discriminator_loss, generator_loss, he_init_
 
@@ -168,10 +169,10 @@ class CGANSampler(BaseGenerativeSampler):
             *self.module_.discriminator_head.parameters(),
         ]
         return {
-            "generator": torch.optim.Adam(
+            "generator": make_adam(
                 generator_parameters, lr=self.learning_rate, betas=ADAM_BETAS
             ),
-            "discriminator": torch.optim.Adam(
+            "discriminator": make_adam(
                 discriminator_parameters, lr=self.learning_rate, betas=ADAM_BETAS
             ),
         }

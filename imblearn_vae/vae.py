@@ -13,6 +13,7 @@ from .base import (
     HIDDEN_LAYER_SIZES_CONSTRAINT,
     BaseGenerativeSampler,
     check_hidden_layer_sizes,
+    make_adam,
 )
 from .nn import ConditionalVAE, he_init_, vae_loss
 
@@ -82,9 +83,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
         return module
 
     def _make_optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        return {
-            "vae": torch.optim.Adam(self.module_.parameters(), lr=self.learning_rate)
-        }
+        return {"vae": make_adam(self.module_.parameters(), lr=self.learning_rate)}
 
     def _train_step(self, X, y, optimizers, generator):
         x_hat, mean, log_var = self.module_(X, y, generator=generator)

@@ -2,6 +2,7 @@
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 
 class ConditionalBatchNorm1d(nn.Module):
@@ -88,7 +89,13 @@ class ConditionalBatchNorm1d(nn.Module):
         -------
         torch.Tensor of shape (n_rows, num_features)
         """
-        return torch.addcmul(self.bias[y], self.norm(x), self.weight[y])
+        # F.embedding rather than indexing (self.weight[y]): the same rows,
+        # but its backward accumulates with a dense kernel where indexing
+        # scatters with index_put, which took an eighth of a training step's
+        # CPU time at batch 128 (three times slower on 2 cores).
+        return torch.addcmul(
+            F.embedding(y, self.bias), self.norm(x), F.embedding(y, self.weight)
+        )
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, num_classes={self.num_classes}"
