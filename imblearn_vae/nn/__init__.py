@@ -1,5 +1,6 @@
 """Torch modules of imblearn-vae (no scikit-learn here)."""
 
+from .cnn import FeatureCNN
 from .gan import ConditionalGAN, discriminator_loss, generator_loss
 from .mlp import ConditionalMLP, HiddenBlock, count_parameters, he_init_
 from .normalization import ConditionalBatchNorm1d
@@ -10,6 +11,7 @@ __all__ = [
     "ConditionalGAN",
     "ConditionalMLP",
     "ConditionalVAE",
+    "FeatureCNN",
     "HiddenBlock",
     "count_parameters",
     "discriminator_loss",
