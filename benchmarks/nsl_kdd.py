@@ -50,11 +50,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from imblearn_vae import CGANSampler, CVAESampler, DCBNVAESampler
 from imblearn_vae.base import BaseGenerativeSampler
-from imblearn_vae.datasets import (
-    CATEGORY_NAMES,
-    fetch_nsl_kdd,
-    make_nsl_kdd_preprocessor,
-)
+from imblearn_vae.classifiers import CNNClassifier, CNNLSTMClassifier
+from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
 from imblearn_vae.nn import count_parameters
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -190,7 +187,18 @@ def flops_per_generated_row(sampler: BaseGenerativeSampler, rows: int = 1024) ->
     return counter.get_total_flops() / rows
 
 
-def run_one(name, seed, args, data) -> dict:
+CLASSIFIERS = {
+    "dt": lambda args, seed: DecisionTreeClassifier(random_state=seed),
+    "cnn": lambda args, seed: CNNClassifier(
+        epochs=args.classifier_epochs, random_state=seed
+    ),
+    "cnn-lstm": lambda args, seed: CNNLSTMClassifier(
+        epochs=args.classifier_epochs, random_state=seed
+    ),
+}
+
+
+def run_one(name, seed, args, data, labels) -> dict:
     X_train, y_train, X_test, y_test = data
     sampler = METHODS[name][1](args, seed)
     balance, timing = timed(sampler) if sampler is not None else ("passthrough", {})
@@ -198,7 +206,7 @@ def run_one(name, seed, args, data) -> dict:
         [
             ("preprocess", make_nsl_kdd_preprocessor()),
             ("balance", balance),
-            ("classify", DecisionTreeClassifier(random_state=seed)),
+            ("classify", CLASSIFIERS[args.classifier](args, seed)),
         ]
     )
     start = time.perf_counter()
@@ -206,7 +214,6 @@ def run_one(name, seed, args, data) -> dict:
     fit_seconds = time.perf_counter() - start
     predicted = pipeline.predict(X_test)
 
-    labels = list(CATEGORY_NAMES)
     precision, recall, f1, _ = precision_recall_fscore_support(
         y_test, predicted, labels=labels, zero_division=0
     )
@@ -296,18 +303,18 @@ def _mean_std(values: np.ndarray, scale: float = 100, digits: int = 2) -> str:
     return f"{scale * values.mean():.{digits}f} ± {scale * std:.{digits}f}"
 
 
-def summarise(runs: list[dict], methods: list[str]) -> str:
+def summarise(runs: list[dict], methods: list[str], labels, with_paper: bool) -> str:
     by_method = {m: [r for r in runs if r["method"] == m] for m in methods}
     by_method = {m: rs for m, rs in by_method.items() if rs}
     lines = [
-        "### Test metrics (KDDTest+, 5 classes, %; mean ± std over seeds; "
-        "paper in brackets)",
+        f"### Test metrics (KDDTest+, {len(labels)} classes, %; mean ± std over "
+        "seeds" + ("; paper in brackets)" if with_paper else ")"),
         "",
         "| method | seeds | " + " | ".join(METRICS.values()) + " |",
         "|---" * (len(METRICS) + 2) + "|",
     ]
     for method, method_runs in by_method.items():
-        paper = PAPER.get(method)
+        paper = PAPER.get(method) if with_paper else None
         cells = []
         for index, key in enumerate(METRICS):
             cell = _mean_std(_column(method_runs, key))
@@ -323,24 +330,22 @@ def summarise(runs: list[dict], methods: list[str]) -> str:
         "### Per-class recall and F1 (%; mean ± std)",
         "",
         "| method | "
-        + " | ".join(f"{c} rec" for c in CATEGORY_NAMES)
+        + " | ".join(f"{c} rec" for c in labels)
         + " | "
-        + " | ".join(f"{c} F1" for c in ("R2L", "U2R"))
+        + " | ".join(f"{c} F1" for c in labels)
         + " |",
-        "|---" * (len(CATEGORY_NAMES) + 3) + "|",
+        "|---" * (2 * len(labels) + 1) + "|",
     ]
     for method, method_runs in by_method.items():
-        cells = [_mean_std(_column(method_runs, f"recall_{c}"), digits=1)
-                 for c in CATEGORY_NAMES]  # fmt: skip
-        cells += [_mean_std(_column(method_runs, f"f1_{c}"), digits=1)
-                  for c in ("R2L", "U2R")]  # fmt: skip
+        cells = [_mean_std(_column(method_runs, f"{metric}_{c}"), digits=1)
+                 for metric in ("recall", "f1") for c in labels]  # fmt: skip
         lines.append(f"| {METHODS[method][0]} | " + " | ".join(cells) + " |")
 
     lines += [
         "",
         "### Cost (mean ± std seconds; parameters and FLOPs per generated row)",
         "",
-        "| method | fit_resample s | tree fit s | pipeline fit s | parameters "
+        "| method | fit_resample s | classifier fit s | pipeline fit s | parameters "
         "| FLOPs/row (MACs) | paper params / FLOPs |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -398,9 +403,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seeds", nargs="+", type=int)
     parser.add_argument("--quick", action="store_true",
                         help="KDDTrain+_20Percent, 5 epochs, seed 0")  # fmt: skip
-    parser.add_argument(
-        "--out", type=Path, default=REPO_ROOT / "benchmarks/results/nsl_kdd"
-    )
+    parser.add_argument("--out", type=Path, help="default: benchmarks/results/"
+                        "nsl_kdd[_<classifier>_<target>]")  # fmt: skip
     parser.add_argument("--data-home", help="folder holding nsl-kdd/")
     parser.add_argument("--train-subset", default=None)
     parser.add_argument("--epochs", type=int, default=None)
@@ -412,7 +416,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--beta", type=float, default=1.0)
     parser.add_argument("--scaling", default="minmax", choices=["minmax", "standard"])
     parser.add_argument("--k-neighbors", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--classifier", choices=list(CLASSIFIERS), default="dt")
+    parser.add_argument("--classifier-epochs", type=int, default=10,
+                        help="epochs of the CNN classifiers")  # fmt: skip
+    parser.add_argument("--target", choices=["category", "binary"], default="category",
+                        help="5 classes, or normal / attack")  # fmt: skip
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads of samplers and classifiers")  # fmt: skip
     parser.add_argument("--verbose", type=int, default=0)
     args = parser.parse_args(argv)
     args.methods = args.methods or list(METHODS)
@@ -421,6 +431,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.train_subset = args.train_subset or (
         "KDDTrain+_20Percent" if args.quick else "KDDTrain+"
     )
+    if args.out is None:
+        suffix = (
+            "" if (args.classifier, args.target) == ("dt", "category")
+            else f"_{args.classifier}_{args.target}"
+        )  # fmt: skip
+        args.out = REPO_ROOT / "benchmarks" / "results" / f"nsl_kdd{suffix}"
     if args.data_home is None:
         shared = REPO_ROOT.parent / "shared" / "data"
         args.data_home = os.environ.get("IMBLEARN_VAE_DATA") or (
@@ -431,6 +447,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)  # the CNN classifiers' too
     args.out.mkdir(parents=True, exist_ok=True)
     runs_path = args.out / "runs.csv"
     machine = (
@@ -449,9 +467,15 @@ def main(argv=None) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    train = fetch_nsl_kdd(subset=args.train_subset, data_home=args.data_home)
-    test = fetch_nsl_kdd(subset="KDDTest+", data_home=args.data_home)
+    train = fetch_nsl_kdd(
+        subset=args.train_subset, target=args.target, data_home=args.data_home
+    )
+    test = fetch_nsl_kdd(
+        subset="KDDTest+", target=args.target, data_home=args.data_home
+    )
     data = (train.data, train.target, test.data, test.target)
+    labels = train.target_names
+    with_paper = (args.classifier, args.target) == ("dt", "category")
 
     done = {(r["method"], int(r["seed"])) for r in read_runs(runs_path)}
     failures = []
@@ -462,7 +486,7 @@ def main(argv=None) -> int:
     for step, (method, seed) in enumerate(todo, start=1):
         print(f"[{step}/{len(todo)}] {method}, seed {seed} ...", end=" ", flush=True)
         try:
-            row = run_one(method, seed, args, data)
+            row = run_one(method, seed, args, data, labels)
         except Exception as error:  # one failing method must not stop the rest
             failures.append((method, seed, f"{type(error).__name__}: {error}"))
             print(f"FAILED: {type(error).__name__}: {error}", flush=True)
@@ -471,16 +495,16 @@ def main(argv=None) -> int:
         row["date"] = datetime.date.today().isoformat()
         row["machine"] = machine
         append_run(runs_path, row)
+        recalls = ", ".join(f"{c} {100 * row[f'recall_{c}']:.1f}" for c in labels)
         print(
-            f"wF1 {100 * row['f1_weighted']:.2f}, U2R recall "
-            f"{100 * row['recall_U2R']:.1f}, R2L recall {100 * row['recall_R2L']:.1f}; "
+            f"wF1 {100 * row['f1_weighted']:.2f}; recall {recalls}; "
             f"fit_resample {row['sampler_seconds']:.1f} s, "
-            f"tree {row['classifier_seconds']:.1f} s",
+            f"{args.classifier} {row['classifier_seconds']:.1f} s",
             flush=True,
         )
 
     runs = [r for r in read_runs(runs_path) if int(r["seed"]) in args.seeds]
-    report = summarise(runs, args.methods)
+    report = summarise(runs, args.methods, labels, with_paper)
     command = "python benchmarks/nsl_kdd.py " + " ".join(sys.argv[1:])
     header = (
         f"NSL-KDD comparison: `{command.strip()}`, {datetime.date.today()}, "
