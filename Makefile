@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # so that no dependency pulls the multi-GB CUDA build from the registry.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: install bench test lint format clean
+.PHONY: install bench test docs lint format clean
 
 install: $(VENV)/.installed
 
@@ -24,8 +24,12 @@ $(VENV)/.installed: pyproject.toml
 bench: install
 	$(BIN)/python benchmarks/nsl_kdd.py $(if $(QUICK),--quick) $(ARGS)
 
-test: install lint
+test: install lint docs
 	$(BIN)/python -m pytest
+
+# The documentation, with every Sphinx warning an error.
+docs: install
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,4 +40,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info
+	rm -rf $(VENV) docs/_build docs/generated .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

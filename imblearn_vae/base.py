@@ -254,7 +254,7 @@ class BaseGenerativeSampler(BaseOverSampler):
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_features_in_)
+        X_new : ndarray of shape (n_samples, ``n_features_in_``)
             Dense rows in the original units and dtype of the training data.
         """
         check_is_fitted(self, "module_")

@@ -1,0 +1,53 @@
+"""Every script in examples/ runs, with small settings, and does its job."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from .conftest import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_example_has_a_test():
+    tested = {"pipeline_decision_tree", "grid_search", "conditional_sampling",
+              "cnn_pipeline", "dask_grid_search"}  # fmt: skip
+    assert {path.stem for path in EXAMPLES.glob("*.py")} == tested
+
+
+def test_pipeline_decision_tree(capsys):
+    assert load("pipeline_decision_tree").main(epochs=3) > 0.7
+    assert "precision" in capsys.readouterr().out
+
+
+def test_grid_search():
+    grid = load("grid_search").main(epochs=2)
+    assert len(grid.cv_results_["params"]) == 4
+    assert np.isfinite(grid.best_score_)
+
+
+def test_conditional_sampling():
+    recognised = load("conditional_sampling").main(epochs=40)
+    assert min(recognised.values()) >= 0.9
+
+
+def test_cnn_pipeline(nsl_kdd_home):
+    accuracy = load("cnn_pipeline").main(
+        rows=3000, sampler_epochs=2, cnn_epochs=2, data_home=nsl_kdd_home
+    )
+    assert accuracy > 0.5  # 5 classes on KDDTest+; the majority share is 43%
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado/distributed
+def test_dask_grid_search_on_a_local_cluster():
+    grid = load("dask_grid_search").main(epochs=2)
+    assert len(grid.cv_results_["params"]) == 4
+    assert np.isfinite(grid.best_score_)
