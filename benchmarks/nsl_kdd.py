@@ -12,6 +12,7 @@ from all runs of the requested methods each time.
     python benchmarks/nsl_kdd.py                    # the full comparison
     python benchmarks/nsl_kdd.py --quick            # about two minutes
     python benchmarks/nsl_kdd.py --methods smote dcbn-vae --seeds 0 1 2 3 4
+    python benchmarks/nsl_kdd.py --report-only      # tables from the runs so far
 """
 
 import argparse
@@ -424,6 +425,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads of samplers and classifiers")  # fmt: skip
     parser.add_argument("--verbose", type=int, default=0)
+    parser.add_argument("--report-only", action="store_true",
+                        help="rebuild the tables and chart from runs.csv")  # fmt: skip
     args = parser.parse_args(argv)
     args.methods = args.methods or list(METHODS)
     args.seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
@@ -480,6 +483,8 @@ def main(argv=None) -> int:
     done = {(r["method"], int(r["seed"])) for r in read_runs(runs_path)}
     failures = []
     todo = [(m, s) for s in args.seeds for m in args.methods if (m, s) not in done]
+    if args.report_only:
+        todo = []
     if len(todo) < len(args.seeds) * len(args.methods):
         print(f"{runs_path}: {len(args.seeds) * len(args.methods) - len(todo)} "
               "runs already there, skipped", flush=True)  # fmt: skip
