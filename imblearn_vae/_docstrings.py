@@ -33,6 +33,23 @@ _training_parameters = """epochs : int, default=120
         Number of torch threads used while fitting and sampling; the previous
         setting is restored afterwards. ``None`` leaves torch's setting alone.
 
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of each class's rows, score the model
+        on them after every epoch (``"validation_loss"`` in ``history_``), stop
+        when the score has not improved by ``tol`` for ``n_iter_no_change``
+        epochs, and keep the network of the best epoch. ``epochs`` stays the
+        budget. The held-out rows are drawn with ``random_state``; they are
+        not trained on but are part of the output like every original row.
+
+    validation_fraction : float, default=0.1
+        Share of each class held out when ``early_stopping`` is on.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement before training stops.
+
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+
     verbose : int, default=0
         Print one line per epoch with the losses when positive."""
 
@@ -55,6 +72,12 @@ _fitted_attributes = """sampling_strategy_ : dict
 
     data_min_, data_max_ : ndarray of shape (n_features,)
         Per-feature range in training; generated rows are clipped to it.
+
+    n_epochs_ : int
+        Epochs run (fewer than ``epochs`` when training stopped early).
+
+    best_epoch_ : int or None
+        With ``early_stopping``, the epoch whose network was kept.
 
     device_ : torch.device
         The device the network lives on.

@@ -31,6 +31,9 @@ from torch import nn
 #: number of rows asked for.
 GENERATION_CHUNK_ROWS = 8192
 
+#: Held-out rows compared with generated ones by the default validation loss.
+MMD_MAX_ROWS = 1024
+
 #: A class must have this many rows before the sampler generates more of it.
 MIN_CLASS_SAMPLES = 2
 
@@ -62,6 +65,10 @@ class BaseGenerativeSampler(BaseOverSampler):
         "scaling": [StrOptions({"minmax", "standard"}), None],
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
     }
 
@@ -76,6 +83,10 @@ class BaseGenerativeSampler(BaseOverSampler):
         scaling="minmax",
         device="auto",
         n_threads=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -86,6 +97,10 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.scaling = scaling
         self.device = device
         self.n_threads = n_threads
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.verbose = verbose
 
     # ------------------------------------------------------------------
@@ -120,6 +135,36 @@ class BaseGenerativeSampler(BaseOverSampler):
         Called with the network in eval mode and gradients off.
         """
 
+    def _validation_loss(
+        self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator
+    ) -> float:
+        """Lower-is-better score of the model on held-out rows, for early stopping.
+
+        Called with the network in eval mode and gradients off. This default
+        suits any generator: the squared maximum mean discrepancy (Gaussian
+        kernel, median-distance bandwidth) between up to 1,024 held-out rows
+        and as many generated rows of the same classes, each row with its
+        one-hot label appended so that the classes count. Samplers with a
+        likelihood-based loss (the VAEs) use that instead.
+        """
+        n_rows = min(len(X), MMD_MAX_ROWS)
+        chosen = torch.randperm(len(X), generator=generator, device=X.device)[:n_rows]
+        labels = torch.nn.functional.one_hot(y[chosen], len(self.classes_)).to(X.dtype)
+        real = torch.cat([X[chosen], labels], dim=1)
+        fake = torch.cat([self._sample_scaled(y[chosen], generator), labels], dim=1)
+        real_distances = torch.cdist(real, real).square()
+        bandwidth = real_distances.median().clamp_min(1e-12)
+
+        def mean_kernel(distances: torch.Tensor) -> torch.Tensor:
+            return torch.exp(-distances / bandwidth).mean()
+
+        mmd = (
+            mean_kernel(real_distances)
+            + mean_kernel(torch.cdist(fake, fake).square())
+            - 2 * mean_kernel(torch.cdist(real, fake).square())
+        )
+        return float(mmd)
+
     # ------------------------------------------------------------------
     # Fitting
     # ------------------------------------------------------------------
@@ -138,9 +183,12 @@ class BaseGenerativeSampler(BaseOverSampler):
             self.module_ = self._build_module(
                 X.shape[1], len(self.classes_), self._torch_generator("cpu")
             ).to(self.device_)
+            train_rows, validation_rows = self._split_validation(y_encoded)
             self._train(
                 torch.from_numpy(X_scaled).to(self.device_),
                 torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_),
+                train_rows,
+                validation_rows,
             )
             del X_scaled
             generator = self._torch_generator(self.device_)
@@ -184,11 +232,55 @@ class BaseGenerativeSampler(BaseOverSampler):
             X_scaled = self.scaler_.transform(X_scaled)
         return X_scaled
 
-    def _train(self, X: torch.Tensor, y: torch.Tensor) -> None:
-        """Run ``epochs`` passes of shuffled mini-batches, recording ``history_``."""
-        n_rows = X.shape[0]
+    def _split_validation(self, y_encoded: np.ndarray):
+        """Row indices to train on and to validate on (None, None: no early stopping).
+
+        Each class gives ``validation_fraction`` of its rows (rounded, keeping
+        at least one for training), drawn with the sampler's random state.
+        Indices rather than copies: the scaled data stays one array.
+        """
+        if not self.early_stopping:
+            return None, None
+        validation = []
+        for class_index in range(len(self.classes_)):
+            rows = np.flatnonzero(y_encoded == class_index)
+            n_validation = min(
+                len(rows) - 1, round(self.validation_fraction * len(rows))
+            )
+            validation.append(self._random_state.permutation(rows)[:n_validation])
+        validation = np.sort(np.concatenate(validation))
+        if len(validation) == 0:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} holds out no row "
+                f"of these {len(y_encoded)} rows; raise it or set "
+                "early_stopping=False."
+            )
+        train = np.setdiff1d(np.arange(len(y_encoded)), validation)
+        return (
+            torch.from_numpy(train).to(self.device_),
+            torch.from_numpy(validation).to(self.device_),
+        )
+
+    def _train(
+        self,
+        X: torch.Tensor,
+        y: torch.Tensor,
+        train_rows: torch.Tensor | None = None,
+        validation_rows: torch.Tensor | None = None,
+    ) -> None:
+        """Run up to ``epochs`` passes of shuffled mini-batches into ``history_``.
+
+        With validation rows, each epoch also records ``"validation_loss"``;
+        training stops once it has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and the network of the best epoch is kept.
+        """
+        n_rows = X.shape[0] if train_rows is None else len(train_rows)
         generator = self._torch_generator(self.device_)
         optimizers = self._make_optimizers()
+        if validation_rows is not None:
+            X_validation, y_validation = X[validation_rows], y[validation_rows]
+        best_loss, best_state, stale_epochs = np.inf, None, 0
+        self.best_epoch_ = None
         self.history_ = []
         self.module_.train()
         for epoch in range(1, self.epochs + 1):
@@ -197,6 +289,8 @@ class BaseGenerativeSampler(BaseOverSampler):
             for batch in _shuffled_batches(
                 n_rows, self.batch_size, generator, X.device
             ):
+                if train_rows is not None:
+                    batch = train_rows[batch]
                 losses = self._train_step(X[batch], y[batch], optimizers, generator)
                 for name, value in losses.items():
                     weighted = value.detach() * len(batch)
@@ -207,11 +301,31 @@ class BaseGenerativeSampler(BaseOverSampler):
             record.update(
                 {name: float(total) / n_rows for name, total in totals.items()}
             )
+            if validation_rows is not None:
+                self.module_.eval()
+                with torch.no_grad():
+                    record["validation_loss"] = self._validation_loss(
+                        X_validation, y_validation, generator
+                    )
+                self.module_.train()
             record["duration"] = time.perf_counter() - start
             self._check_finite(record)
             self.history_.append(record)
             if self.verbose:
                 self._print_progress(record)
+            if validation_rows is None:
+                continue
+            if record["validation_loss"] < best_loss - self.tol:
+                best_loss, stale_epochs = record["validation_loss"], 0
+                best_state = copy.deepcopy(self.module_.state_dict())
+                self.best_epoch_ = epoch
+            else:
+                stale_epochs += 1
+                if stale_epochs >= self.n_iter_no_change:
+                    break
+        if best_state is not None:
+            self.module_.load_state_dict(best_state)
+        self.n_epochs_ = len(self.history_)
         self.module_.eval()
 
     def _check_finite(self, record: dict) -> None:

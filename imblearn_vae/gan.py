@@ -123,6 +123,10 @@ class CGANSampler(BaseGenerativeSampler):
         scaling="minmax",
         device="auto",
         n_threads=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         verbose=0,
     ):
         super().__init__(
@@ -134,6 +138,10 @@ class CGANSampler(BaseGenerativeSampler):
             scaling=scaling,
             device=device,
             n_threads=n_threads,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
             verbose=verbose,
         )
         self.generator_hidden_layer_sizes = generator_hidden_layer_sizes

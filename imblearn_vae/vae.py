@@ -46,6 +46,10 @@ class _BaseVAESampler(BaseGenerativeSampler):
         scaling="minmax",
         device="auto",
         n_threads=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         verbose=0,
     ):
         super().__init__(
@@ -57,6 +61,10 @@ class _BaseVAESampler(BaseGenerativeSampler):
             scaling=scaling,
             device=device,
             n_threads=n_threads,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
             verbose=verbose,
         )
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -97,6 +105,12 @@ class _BaseVAESampler(BaseGenerativeSampler):
 
     def _sample_scaled(self, y, generator):
         return self.module_.sample(y, generator)
+
+    def _validation_loss(self, X, y, generator):
+        # The training objective on held-out rows (the negative ELBO).
+        x_hat, mean, log_var = self.module_(X, y, generator=generator)
+        reconstruction, kl = vae_loss(X, x_hat, mean, log_var)
+        return float(reconstruction + self.beta * kl)
 
 
 @Substitution(**SHARED_DOCS)
@@ -188,6 +202,10 @@ class DCBNVAESampler(_BaseVAESampler):
         scaling="minmax",
         device="auto",
         n_threads=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         verbose=0,
     ):
         super().__init__(
@@ -202,6 +220,10 @@ class DCBNVAESampler(_BaseVAESampler):
             scaling=scaling,
             device=device,
             n_threads=n_threads,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
             verbose=verbose,
         )
         self.cbn_layers = cbn_layers

@@ -386,3 +386,83 @@ def test_grid_search_over_sampler_hyperparameters(Sampler, imbalanced):
     assert len(grid.cv_results_["params"]) == 4
     assert grid.best_params_["balance__epochs"] in (1, 3)
     assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
+
+
+# ----------------------------------------------------------------------
+# Early stopping
+# ----------------------------------------------------------------------
+def test_without_early_stopping_every_epoch_runs(Sampler, imbalanced):
+    X, y = imbalanced
+    sampler = fast(Sampler, epochs=4)
+    sampler.fit_resample(X, y)
+    assert sampler.n_epochs_ == 4 and sampler.best_epoch_ is None
+    assert all("validation_loss" not in record for record in sampler.history_)
+
+
+def test_early_stopping_stops_after_patience_and_keeps_the_best(Sampler, imbalanced):
+    X, y = imbalanced
+    # with a huge tolerance no epoch after the first counts as an improvement
+    sampler = fast(Sampler, epochs=50, early_stopping=True, n_iter_no_change=3, tol=1e9)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.n_epochs_ == 4 == len(sampler.history_)
+    assert sampler.best_epoch_ == 1
+    assert all(np.isfinite(r["validation_loss"]) for r in sampler.history_)
+    assert Counter(y_res) == {0: 120, 1: 120, 2: 120}  # output as without it
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+
+
+def test_early_stopping_is_deterministic(Sampler, imbalanced):
+    X, y = imbalanced
+    params = dict(epochs=6, early_stopping=True, n_iter_no_change=2)
+    first = fast(Sampler, **params).fit_resample(X, y)[0]
+    second = fast(Sampler, **params).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(first, second)
+
+
+def test_validation_rows_are_not_trained_on(Sampler, imbalanced, monkeypatch):
+    X, y = imbalanced
+    trained = []
+    original = Sampler._train_step
+
+    def recording(self, X_batch, y_batch, optimizers, generator):
+        trained.append(len(y_batch))
+        return original(self, X_batch, y_batch, optimizers, generator)
+
+    monkeypatch.setattr(Sampler, "_train_step", recording)
+    fast(Sampler, epochs=1, early_stopping=True, validation_fraction=0.2).fit_resample(
+        X, y
+    )
+    # 20% of 120, 40 and 15 rows, rounded: 24 + 8 + 3 held out
+    assert sum(trained) == len(y) - 35
+
+
+def test_vae_validation_loss_improves_on_learnable_data(imbalanced):
+    X, y = imbalanced
+    sampler = fast(
+        DCBNVAESampler, epochs=30, learning_rate=1e-2, early_stopping=True,
+        n_iter_no_change=30,
+    )  # fmt: skip
+    sampler.fit_resample(X, y)
+    losses = [r["validation_loss"] for r in sampler.history_]
+    assert sampler.best_epoch_ > 1 and min(losses) < 0.5 * losses[0]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"validation_fraction": 1.0}, "'validation_fraction' parameter"),
+        ({"n_iter_no_change": 0}, "'n_iter_no_change' parameter"),
+        ({"tol": -1.0}, "'tol' parameter"),
+        ({"early_stopping": "yes"}, "'early_stopping' parameter"),
+    ],
+)
+def test_bad_early_stopping_parameters(Sampler, imbalanced, params, message):
+    X, y = imbalanced
+    with pytest.raises(ValueError, match=message):
+        fast(Sampler, **params).fit_resample(X, y)
+
+
+def test_validation_fraction_that_holds_out_nothing_is_an_error(Sampler):
+    X, y = np.arange(12.0).reshape(6, 2), np.array([0, 0, 0, 0, 1, 1])
+    with pytest.raises(ValueError, match="holds out no row"):
+        fast(Sampler, early_stopping=True, validation_fraction=0.05).fit_resample(X, y)
