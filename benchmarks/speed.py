@@ -1,0 +1,209 @@
+"""Speed of the generative samplers on preprocessed NSL-KDD, against this
+machine's matmul ceiling, SMOTE and random oversampling.
+
+Reports (and writes as Markdown to ``<out>/speed.md``): the dense float32
+matmul throughput measured in the same run (the ceiling); for each generative
+sampler with the paper's settings, seconds per epoch, training rows per
+second and achieved training FLOP/s (FLOPs per step counted by torch, times
+steps, over time) as a share of the ceiling; generation rows per second and
+its share; SMOTE's and RandomOverSampler's ``fit_resample`` seconds; the peak
+resident memory of one ``fit_resample`` (in a child process); and how
+``fit_resample`` time grows with the number of rows (fitted exponent).
+
+    python benchmarks/speed.py                 # KDDTrain+, 2 epochs per fit
+    python benchmarks/speed.py --quick         # seconds: a smoke test
+"""
+
+import argparse
+import datetime
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from torch.utils.flop_counter import FlopCounterMode
+
+from imblearn_vae import CGANSampler, CVAESampler, DCBNVAESampler
+from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLERS = {"dcbn-vae": DCBNVAESampler, "cvae": CVAESampler, "cgan": CGANSampler}
+
+
+def matmul_ceiling(size: int = 2048, seconds: float = 2.0) -> float:
+    """Dense float32 ``torch.mm`` throughput in FLOP/s (best of repeated runs)."""
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(size, size, generator=generator)
+    b = torch.randn(size, size, generator=generator)
+    a @ b  # warm-up
+    best, deadline = 0.0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        a @ b
+        best = max(best, 2 * size**3 / (time.perf_counter() - start))
+    return best
+
+
+def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
+    """FLOPs of one optimisation step on a batch, as torch counts them."""
+    rows = torch.from_numpy(sampler.scaler_.transform(X[: sampler.batch_size]))
+    labels = torch.from_numpy(np.searchsorted(sampler.classes_, y[: len(rows)]))
+    sampler.module_.train()
+    generator = torch.Generator().manual_seed(0)
+    optimizers = sampler._make_optimizers()
+    with FlopCounterMode(display=False) as counter:
+        sampler._train_step(rows.float(), labels, optimizers, generator)
+    sampler.module_.eval()
+    return counter.get_total_flops()
+
+
+def measure_sampler(name, X, y, epochs, ceiling) -> dict:
+    sampler = SAMPLERS[name](epochs=epochs, random_state=0)
+    start = time.perf_counter()
+    sampler.fit_resample(X, y)
+    fit_seconds = time.perf_counter() - start
+    epoch_seconds = float(np.median([r["duration"] for r in sampler.history_]))
+    steps = int(np.ceil(len(y) / sampler.batch_size))
+    train_flops = training_flops_per_step(sampler, X, y) * steps / epoch_seconds
+
+    klass, n_rows = sampler.classes_[0], 20_000
+    with FlopCounterMode(display=False) as counter:
+        sampler.sample(1024, klass)
+    flops_per_row = counter.get_total_flops() / 1024
+    start = time.perf_counter()
+    sampler.sample(n_rows, klass)
+    generation_seconds = time.perf_counter() - start
+    return {
+        "sampler": name,
+        "fit_resample s": fit_seconds,
+        "s / epoch": epoch_seconds,
+        "train rows/s": len(y) / epoch_seconds,
+        "train GFLOP/s": train_flops / 1e9,
+        "train % ceiling": 100 * train_flops / ceiling,
+        "gen rows/s": n_rows / generation_seconds,
+        "gen GFLOP/s": flops_per_row * n_rows / generation_seconds / 1e9,
+        "gen % ceiling": 100 * flops_per_row * n_rows / generation_seconds / ceiling,
+    }
+
+
+def _peak_rss_child(queue, name, X, y, epochs):
+    SAMPLERS[name](epochs=epochs, random_state=0).fit_resample(X, y)
+    queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+
+def peak_rss(name, X, y, epochs) -> float:
+    """Peak resident bytes of a fresh process that loads X and runs one fit."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_peak_rss_child, args=(queue, name, X, y, epochs))
+    child.start()
+    peak = queue.get()
+    child.join()
+    return peak
+
+
+def scaling(name, X, y, epochs, factors, seed=0) -> tuple[list, float]:
+    """fit_resample seconds at several multiples of the rows; the fitted exponent."""
+    rng = np.random.RandomState(seed)
+    rows, seconds = [], []
+    for factor in factors:
+        chosen = rng.randint(len(y), size=int(factor * len(y)))
+        sampler = SAMPLERS[name](epochs=epochs, random_state=seed)
+        start = time.perf_counter()
+        sampler.fit_resample(X[chosen], y[chosen])
+        rows.append(len(chosen))
+        seconds.append(time.perf_counter() - start)
+    exponent = np.polyfit(np.log(rows), np.log(seconds), 1)[0]
+    return list(zip(rows, seconds, strict=True)), float(exponent)
+
+
+def markdown(rows: list[dict]) -> str:
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|---" * len(keys) + "|"]
+    for row in rows:
+        cells = [f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.values()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small data, seconds")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--samplers", nargs="+", choices=list(SAMPLERS),
+                        default=list(SAMPLERS))  # fmt: skip
+    parser.add_argument("--data-home", default=None)
+    parser.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "benchmarks/results/speed"
+    )
+    args = parser.parse_args(argv)
+    if args.data_home is None:
+        shared = REPO_ROOT.parent / "shared" / "data"
+        args.data_home = os.environ.get("IMBLEARN_VAE_DATA") or (
+            shared if shared.is_dir() else None
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    subset = "KDDTrain+_20Percent" if args.quick else "KDDTrain+"
+    bunch = fetch_nsl_kdd(subset=subset, data_home=args.data_home)
+    X = make_nsl_kdd_preprocessor().fit_transform(bunch.data).astype(np.float32)
+    y = bunch.target
+    if args.quick:
+        X, y, args.epochs, args.samplers = X[:3000], y[:3000], 1, args.samplers[:1]
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads), {datetime.date.today()}"
+    )
+    print(f"{machine}; {subset}: {X.shape[0]} rows x {X.shape[1]} features", flush=True)
+
+    ceiling = matmul_ceiling(seconds=0.5 if args.quick else 3.0)
+    print(f"matmul ceiling: {ceiling / 1e9:.1f} GFLOP/s", flush=True)
+    results = []
+    for name in args.samplers:
+        results.append(measure_sampler(name, X, y, args.epochs, ceiling))
+        print(markdown(results[-1:]), flush=True)
+
+    baselines = []
+    for label, sampler in (
+        ("SMOTE", SMOTE(random_state=0)),
+        ("RandomOverSampler", RandomOverSampler(random_state=0)),
+    ):
+        start = time.perf_counter()
+        sampler.fit_resample(X, y)
+        baselines.append(
+            {"method": label, "fit_resample s": time.perf_counter() - start}
+        )
+
+    peak = peak_rss(args.samplers[0], X, y, 1)
+    factors = (0.25, 0.5, 1.0) if args.quick else (0.25, 0.5, 1.0, 2.0, 4.0)
+    points, exponent = scaling(args.samplers[0], X, y, 1, factors)
+
+    report = "\n\n".join(
+        [
+            f"Speed: `python benchmarks/speed.py {' '.join(sys.argv[1:])}`; {machine}; "
+            f"{subset}, {X.shape[0]} rows x {X.shape[1]} features, "
+            f"{args.epochs} epochs per fit.",
+            f"Matmul ceiling (torch.mm, 2048 x 2048, float32): "
+            f"{ceiling / 1e9:.1f} GFLOP/s.",
+            markdown(results),
+            markdown(baselines),
+            f"Peak resident memory of one {args.samplers[0]} fit_resample "
+            f"(1 epoch, fresh process): {peak / 2**20:,.0f} MiB.",
+            f"Scaling of {args.samplers[0]} fit_resample (1 epoch): "
+            + ", ".join(f"{n:,} rows {s:.1f} s" for n, s in points)
+            + f"; time ~ rows^{exponent:.2f}.",
+        ]
+    )
+    (args.out / "speed.md").write_text(report + "\n")
+    print("\n" + report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

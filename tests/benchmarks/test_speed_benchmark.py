@@ -1,0 +1,22 @@
+"""The speed benchmark's quick mode runs and reports every figure."""
+
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+
+
+def test_quick_speed_benchmark(nsl_kdd_home, tmp_path):
+    command = [
+        sys.executable, str(REPO_ROOT / "benchmarks" / "speed.py"), "--quick",
+        "--out", str(tmp_path), "--data-home", str(nsl_kdd_home),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = (tmp_path / "speed.md").read_text()
+    figures = [
+        "Matmul ceiling", "train % ceiling", "gen rows/s", "SMOTE",
+        "RandomOverSampler", "Peak resident memory", "time ~ rows^",
+    ]  # fmt: skip
+    for figure in figures:
+        assert figure in report
