@@ -26,13 +26,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import REPO_ROOT, default_data_home
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from torch.utils.flop_counter import FlopCounterMode
 
 from imblearn_vae import CGANSampler, CVAESampler, DCBNVAESampler
 from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLERS = {"dcbn-vae": DCBNVAESampler, "cvae": CVAESampler, "cgan": CGANSampler}
 
 
@@ -144,10 +144,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     if args.data_home is None:
-        shared = REPO_ROOT.parent / "shared" / "data"
-        args.data_home = os.environ.get("IMBLEARN_VAE_DATA") or (
-            shared if shared.is_dir() else None
-        )
+        args.data_home = default_data_home()
     args.out.mkdir(parents=True, exist_ok=True)
 
     subset = "KDDTrain+_20Percent" if args.quick else "KDDTrain+"

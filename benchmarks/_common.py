@@ -1,0 +1,17 @@
+"""What the benchmark scripts share."""
+
+import os
+from pathlib import Path
+
+from imblearn_vae.datasets import DATA_HOME_ENV
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_data_home() -> str | Path | None:
+    """``$IMBLEARN_VAE_DATA``, else ``../shared/data`` next to the checkout.
+
+    None when neither exists: the loader then uses its own default folder.
+    """
+    shared = REPO_ROOT.parent / "shared" / "data"
+    return os.environ.get(DATA_HOME_ENV) or (shared if shared.is_dir() else None)
