@@ -12,6 +12,10 @@ resident memory of one ``fit_resample`` (in a child process); and how
 
     python benchmarks/speed.py                 # KDDTrain+, 2 epochs per fit
     python benchmarks/speed.py --quick         # seconds: a smoke test
+    python benchmarks/speed.py --device cuda   # the same on a GPU
+
+On a GPU the ceiling is float32 ``torch.mm`` on that GPU (TF32 left off, as
+torch's default is), and the peak memory line adds the GPU's peak allocation.
 """
 
 import argparse
@@ -31,22 +35,33 @@ from imblearn.over_sampling import SMOTE, RandomOverSampler
 from torch.utils.flop_counter import FlopCounterMode
 
 from imblearn_vae import CGANSampler, CVAESampler, DCBNVAESampler
+from imblearn_vae.base import _resolve_device
 from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
 
 SAMPLERS = {"dcbn-vae": DCBNVAESampler, "cvae": CVAESampler, "cgan": CGANSampler}
 
 
-def matmul_ceiling(size: int = 2048, seconds: float = 2.0) -> float:
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def matmul_ceiling(device, size: int = 2048, seconds: float = 2.0) -> float:
     """Dense float32 ``torch.mm`` throughput in FLOP/s (best of repeated runs)."""
     generator = torch.Generator().manual_seed(0)
-    a = torch.randn(size, size, generator=generator)
-    b = torch.randn(size, size, generator=generator)
+    a = torch.randn(size, size, generator=generator).to(device)
+    b = torch.randn(size, size, generator=generator).to(device)
+    # A GPU needs several products per timing to hide the launch and the sync.
+    repeats = 20 if device.type == "cuda" else 1
     a @ b  # warm-up
+    _synchronize(device)
     best, deadline = 0.0, time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         start = time.perf_counter()
-        a @ b
-        best = max(best, 2 * size**3 / (time.perf_counter() - start))
+        for _ in range(repeats):
+            a @ b
+        _synchronize(device)
+        best = max(best, repeats * 2 * size**3 / (time.perf_counter() - start))
     return best
 
 
@@ -54,8 +69,9 @@ def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
     """FLOPs of one optimisation step on a batch, as torch counts them."""
     rows = torch.from_numpy(sampler.scaler_.transform(X[: sampler.batch_size]))
     labels = torch.from_numpy(np.searchsorted(sampler.classes_, y[: len(rows)]))
+    rows, labels = rows.to(sampler.device_), labels.to(sampler.device_)
     sampler.module_.train()
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator(sampler.device_).manual_seed(0)
     optimizers = sampler._make_optimizers()
     with FlopCounterMode(display=False) as counter:
         sampler._train_step(rows.float(), labels, optimizers, generator)
@@ -63,8 +79,8 @@ def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
     return counter.get_total_flops()
 
 
-def measure_sampler(name, X, y, epochs, ceiling) -> dict:
-    sampler = SAMPLERS[name](epochs=epochs, random_state=0)
+def measure_sampler(name, X, y, epochs, ceiling, device) -> dict:
+    sampler = SAMPLERS[name](epochs=epochs, random_state=0, device=device)
     start = time.perf_counter()
     sampler.fit_resample(X, y)
     fit_seconds = time.perf_counter() - start
@@ -92,29 +108,32 @@ def measure_sampler(name, X, y, epochs, ceiling) -> dict:
     }
 
 
-def _peak_rss_child(queue, name, X, y, epochs):
-    SAMPLERS[name](epochs=epochs, random_state=0).fit_resample(X, y)
-    queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+def _peak_memory_child(queue, name, X, y, epochs, device):
+    SAMPLERS[name](epochs=epochs, random_state=0, device=device).fit_resample(X, y)
+    gpu = torch.cuda.max_memory_allocated() if device.type == "cuda" else 0
+    queue.put((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, gpu))
 
 
-def peak_rss(name, X, y, epochs) -> float:
-    """Peak resident bytes of a fresh process that loads X and runs one fit."""
+def peak_memory(name, X, y, epochs, device) -> tuple[float, float]:
+    """Peak resident bytes (and GPU bytes) of a fresh process running one fit."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=_peak_rss_child, args=(queue, name, X, y, epochs))
+    child = context.Process(
+        target=_peak_memory_child, args=(queue, name, X, y, epochs, device)
+    )
     child.start()
     peak = queue.get()
     child.join()
     return peak
 
 
-def scaling(name, X, y, epochs, factors, seed=0) -> tuple[list, float]:
+def scaling(name, X, y, epochs, factors, device, seed=0) -> tuple[list, float]:
     """fit_resample seconds at several multiples of the rows; the fitted exponent."""
     rng = np.random.RandomState(seed)
     rows, seconds = [], []
     for factor in factors:
         chosen = rng.randint(len(y), size=int(factor * len(y)))
-        sampler = SAMPLERS[name](epochs=epochs, random_state=seed)
+        sampler = SAMPLERS[name](epochs=epochs, random_state=seed, device=device)
         start = time.perf_counter()
         sampler.fit_resample(X[chosen], y[chosen])
         rows.append(len(chosen))
@@ -139,6 +158,7 @@ def main(argv=None) -> int:
     parser.add_argument("--samplers", nargs="+", choices=list(SAMPLERS),
                         default=list(SAMPLERS))  # fmt: skip
     parser.add_argument("--data-home", default=None)
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, ...")
     parser.add_argument(
         "--out", type=Path, default=REPO_ROOT / "benchmarks/results/speed"
     )
@@ -146,6 +166,7 @@ def main(argv=None) -> int:
     if args.data_home is None:
         args.data_home = default_data_home()
     args.out.mkdir(parents=True, exist_ok=True)
+    device = _resolve_device(args.device)
 
     subset = "KDDTrain+_20Percent" if args.quick else "KDDTrain+"
     bunch = fetch_nsl_kdd(subset=subset, data_home=args.data_home)
@@ -157,13 +178,19 @@ def main(argv=None) -> int:
         f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__} "
         f"({torch.get_num_threads()} threads), {datetime.date.today()}"
     )
+    if device.type == "cuda":
+        machine += f", device {torch.cuda.get_device_name(device)}"
     print(f"{machine}; {subset}: {X.shape[0]} rows x {X.shape[1]} features", flush=True)
 
-    ceiling = matmul_ceiling(seconds=0.5 if args.quick else 3.0)
+    ceiling = matmul_ceiling(
+        device,
+        size=8192 if device.type == "cuda" else 2048,
+        seconds=0.5 if args.quick else 3.0,
+    )
     print(f"matmul ceiling: {ceiling / 1e9:.1f} GFLOP/s", flush=True)
     results = []
     for name in args.samplers:
-        results.append(measure_sampler(name, X, y, args.epochs, ceiling))
+        results.append(measure_sampler(name, X, y, args.epochs, ceiling, device))
         print(markdown(results[-1:]), flush=True)
 
     baselines = []
@@ -177,21 +204,22 @@ def main(argv=None) -> int:
             {"method": label, "fit_resample s": time.perf_counter() - start}
         )
 
-    peak = peak_rss(args.samplers[0], X, y, 1)
+    peak, gpu_peak = peak_memory(args.samplers[0], X, y, 1, device)
     factors = (0.25, 0.5, 1.0) if args.quick else (0.25, 0.5, 1.0, 2.0, 4.0)
-    points, exponent = scaling(args.samplers[0], X, y, 1, factors)
+    points, exponent = scaling(args.samplers[0], X, y, 1, factors, device)
 
     report = "\n\n".join(
         [
             f"Speed: `python benchmarks/speed.py {' '.join(sys.argv[1:])}`; {machine}; "
             f"{subset}, {X.shape[0]} rows x {X.shape[1]} features, "
             f"{args.epochs} epochs per fit.",
-            f"Matmul ceiling (torch.mm, 2048 x 2048, float32): "
+            f"Matmul ceiling (torch.mm on {device.type}, float32): "
             f"{ceiling / 1e9:.1f} GFLOP/s.",
             markdown(results),
             markdown(baselines),
             f"Peak resident memory of one {args.samplers[0]} fit_resample "
-            f"(1 epoch, fresh process): {peak / 2**20:,.0f} MiB.",
+            f"(1 epoch, fresh process): {peak / 2**20:,.0f} MiB"
+            + (f", GPU {gpu_peak / 2**20:,.0f} MiB." if device.type == "cuda" else "."),
             f"Scaling of {args.samplers[0]} fit_resample (1 epoch): "
             + ", ".join(f"{n:,} rows {s:.1f} s" for n, s in points)
             + f"; time ~ rows^{exponent:.2f}.",
