@@ -50,6 +50,25 @@ _training_parameters = """epochs : int, default=120
     tol : float, default=1e-4
         Smallest decrease of the validation loss that counts as improvement.
 
+    categorical_features : "auto", array-like of int, str or bool, default=None
+        Which columns hold categories, with SMOTENC's meaning: ``"auto"``
+        takes the pandas categorical columns of a DataFrame; otherwise column
+        indices, column names (DataFrame only) or a boolean mask with one
+        entry per column. Each categorical column is one-hot encoded inside
+        the sampler and modelled as one variable (a softmax over its
+        categories, a cross-entropy term in the loss); every generated row has
+        exactly one category in each, a category seen in training, and the
+        output keeps the column order and dtypes (strings stay strings, pandas
+        categoricals stay categoricals). Numeric columns are scaled as usual;
+        integer columns come back as integers. ``None``: every column is
+        numeric, as without this parameter. Sparse input is then refused.
+
+    categorical_encoder : estimator, default=None
+        Encoder of the categorical columns; it must give one column per
+        category (``categories_``) and be one-hot, since generated blocks are
+        decoded with its ``inverse_transform``. ``None`` uses
+        ``OneHotEncoder(handle_unknown="ignore")``. It is cloned before fitting.
+
     verbose : int, default=0
         Print one line per epoch with the losses when positive."""
 
@@ -68,10 +87,23 @@ _fitted_attributes = """sampling_strategy_ : dict
         ``"duration"`` in seconds. ``pandas.DataFrame(history_)`` gives a table.
 
     scaler_ : sklearn transformer or None
-        The fitted internal scaler.
+        The fitted internal scaler (of the numeric columns).
 
-    data_min_, data_max_ : ndarray of shape (n_features,)
-        Per-feature range in training; generated rows are clipped to it.
+    data_min_, data_max_ : ndarray of shape (n_numeric_features,)
+        Range of each numeric column in training; generated values are
+        clipped to it.
+
+    categorical_features_ : ndarray of int
+        Indices of the categorical columns (set only with
+        ``categorical_features``).
+
+    numeric_features_ : ndarray of int
+        Indices of the numeric columns (set only with
+        ``categorical_features``).
+
+    categorical_encoder_ : estimator or None
+        The fitted clone of ``categorical_encoder`` (set only with
+        ``categorical_features``; None when no column is categorical).
 
     n_epochs_ : int
         Epochs run (fewer than ``epochs`` when training stopped early).

@@ -20,12 +20,26 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
+from imblearn.utils._validation import _check_X
 from scipy import sparse
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn_compat.utils.validation import validate_data
 from torch import nn
+
+from ._columns import (
+    categorical_columns,
+    column_names,
+    fit_categorical_encoder,
+    integer_columns,
+    is_dataframe,
+    numeric_columns,
+    resolve_categorical_features,
+)
+from .nn import CategoricalBlocks
 
 #: Rows decoded per forward pass in generation: bounds memory whatever the
 #: number of rows asked for.
@@ -69,6 +83,11 @@ class BaseGenerativeSampler(BaseOverSampler):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "categorical_features": ["array-like", StrOptions({"auto"}), None],
+        "categorical_encoder": [
+            HasMethods(["fit_transform", "inverse_transform"]),
+            None,
+        ],
         "verbose": ["verbose"],
     }
 
@@ -87,6 +106,8 @@ class BaseGenerativeSampler(BaseOverSampler):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        categorical_features=None,
+        categorical_encoder=None,
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -101,7 +122,17 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.categorical_features = categorical_features
+        self.categorical_encoder = categorical_encoder
         self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.categorical_features is not None:
+            # SMOTENC's contract: strings welcome, sparse input not.
+            tags.input_tags.string = True
+            tags.input_tags.sparse = False
+        return tags
 
     # ------------------------------------------------------------------
     # What a concrete sampler provides
@@ -151,7 +182,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         chosen = torch.randperm(len(X), generator=generator, device=X.device)[:n_rows]
         labels = torch.nn.functional.one_hot(y[chosen], len(self.classes_)).to(X.dtype)
         real = torch.cat([X[chosen], labels], dim=1)
-        fake = torch.cat([self._sample_scaled(y[chosen], generator), labels], dim=1)
+        fake = torch.cat([self._draw_rows(y[chosen], generator), labels], dim=1)
         real_distances = torch.cdist(real, real).square()
         bandwidth = real_distances.median().clamp_min(1e-12)
 
@@ -165,23 +196,67 @@ class BaseGenerativeSampler(BaseOverSampler):
         )
         return float(mmd)
 
+    def _draw_rows(self, y: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """New scaled rows, each categorical block one-hot."""
+        rows = self._sample_scaled(y, generator)
+        if self._categorical_blocks is not None:
+            rows = self._categorical_blocks.one_hot(rows)
+        return rows
+
     # ------------------------------------------------------------------
     # Fitting
     # ------------------------------------------------------------------
+    def _check_X_y(self, X, y, accept_sparse=None):
+        if self.categorical_features is None:
+            return super()._check_X_y(X, y, accept_sparse=accept_sparse)
+        # As SMOTENC: strings and DataFrames pass; columns are checked one by
+        # one in fit, with errors that name them.
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X = _check_X(X)
+        check_consistent_length(X, y)
+        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        self._split_columns(X)  # fit() too must refuse bad columns
+        return X, y, binarize_y
+
+    def _split_columns(self, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Check the columns of a mixed table.
+
+        Returns the categorical indices, the numeric columns as float64 and the
+        categorical columns, or raises an error that names the bad column.
+        """
+        if sparse.issparse(X):
+            raise TypeError(
+                f"{type(self).__name__} with categorical_features needs dense X (an "
+                "array or a DataFrame); got a sparse matrix."
+            )
+        names = column_names(X)
+        categorical = resolve_categorical_features(X, self.categorical_features)
+        numeric = np.setdiff1d(np.arange(X.shape[1]), categorical)
+        return (
+            categorical,
+            numeric_columns(X, numeric, names),
+            categorical_columns(X, categorical, names),
+        )
+
     def _fit_resample(self, X, y):
         self._check_class_sizes(y)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.device_ = _resolve_device(self.device)
         self._random_state = check_random_state(self.random_state)
-        self._output_dtype = X.dtype
 
-        # Sparse input is densified for the networks; the output stays sparse.
-        X_dense = X.toarray() if sparse.issparse(X) else X
-        X_scaled = self._fit_scaling(X_dense)
+        if self.categorical_features is None:
+            self._output_dtype = X.dtype
+            self._categorical_blocks = self._frame_dtypes = None
+            # Sparse input is densified for the networks; the output stays sparse.
+            X_dense = X.toarray() if sparse.issparse(X) else X
+            X_scaled = self._fit_scaling(X_dense)
+        else:
+            X_scaled = self._fit_mixed_columns(X)
+        self._n_network_columns = X_scaled.shape[1]
 
         with _torch_threads(self.n_threads):
             self.module_ = self._build_module(
-                X.shape[1], len(self.classes_), self._torch_generator("cpu")
+                X_scaled.shape[1], len(self.classes_), self._torch_generator("cpu")
             ).to(self.device_)
             train_rows, validation_rows = self._split_validation(y_encoded)
             self._train(
@@ -201,7 +276,10 @@ class BaseGenerativeSampler(BaseOverSampler):
                 )
                 y_new.append(np.full(n_samples, klass, dtype=y.dtype))
 
-        if sparse.issparse(X):
+        if self.categorical_features is not None:
+            originals = X.to_numpy(dtype=object) if is_dataframe(X) else X
+            X_resampled = np.vstack([originals, *X_new])
+        elif sparse.issparse(X):
             X_resampled = sparse.vstack(
                 [X, *(sparse.csr_matrix(rows) for rows in X_new)], format=X.format
             )
@@ -219,13 +297,37 @@ class BaseGenerativeSampler(BaseOverSampler):
                     f"{_plain(klass)!r} has {counts[klass]}."
                 )
 
+    def _fit_mixed_columns(self, X) -> np.ndarray:
+        """Encode a table with categorical columns: ``[scaled numeric | one-hot]``.
+
+        Sets the fitted column attributes and the categorical blocks that the
+        loss and generation use; returns the float32 rows the network sees.
+        """
+        categorical, X_numeric, X_categorical = self._split_columns(X)
+        numeric = np.setdiff1d(np.arange(X.shape[1]), categorical)
+        self.categorical_features_, self.numeric_features_ = categorical, numeric
+        names = column_names(X)
+        self.categorical_encoder_, one_hot, sizes = fit_categorical_encoder(
+            self.categorical_encoder, X_categorical, [names[i] for i in categorical]
+        )
+        self._integer_columns = integer_columns(X, numeric)
+        self._frame_dtypes = X.dtypes if is_dataframe(X) else None
+        self._output_dtype = (
+            np.dtype(object) if is_dataframe(X) or X.dtype == object else X.dtype
+        )
+        self._categorical_blocks = CategoricalBlocks(len(numeric), sizes)
+        return np.hstack([self._fit_scaling(X_numeric), one_hot])
+
     def _fit_scaling(self, X: np.ndarray) -> np.ndarray:
         """Fit the scaler and the clipping range; return a scaled float32 copy."""
-        self.data_min_ = np.min(X, axis=0).astype(np.float64)
-        self.data_max_ = np.max(X, axis=0).astype(np.float64)
+        if X.shape[1]:
+            self.data_min_ = np.min(X, axis=0).astype(np.float64)
+            self.data_max_ = np.max(X, axis=0).astype(np.float64)
+        else:  # a table of categorical columns only
+            self.data_min_ = self.data_max_ = np.empty(0)
         # One float32 copy, scaled in place: the only copy of the data training keeps.
         X_scaled = np.array(X, dtype=np.float32, order="C", copy=True)
-        if self.scaling is None:
+        if self.scaling is None or X.shape[1] == 0:
             self.scaler_ = None
         else:
             self.scaler_ = _SCALERS[self.scaling](copy=False).fit(X_scaled)
@@ -378,29 +480,51 @@ class BaseGenerativeSampler(BaseOverSampler):
             )
         class_index = self._class_index(klass)
         with _torch_threads(self.n_threads):
-            return self._generate(
+            rows = self._generate(
                 n_samples, class_index, self._torch_generator(self.device_)
             )
+        if self._frame_dtypes is not None:
+            import pandas as pd  # fitted on a DataFrame: pandas is there
+
+            dtypes = self._frame_dtypes  # indexed by the fitted frame's columns
+            rows = pd.DataFrame(rows, columns=dtypes.index).astype(dtypes.to_dict())
+        return rows
 
     def _generate(self, n_samples: int, class_index: int, generator) -> np.ndarray:
         self.module_.eval()
-        rows = np.empty((n_samples, self.n_features_in_), dtype=np.float32)
+        rows = np.empty((n_samples, self._n_network_columns), dtype=np.float32)
         with torch.no_grad():
             for start in range(0, n_samples, GENERATION_CHUNK_ROWS):
                 stop = min(start + GENERATION_CHUNK_ROWS, n_samples)
                 y = torch.full(
                     (stop - start,), class_index, dtype=torch.long, device=self.device_
                 )
-                rows[start:stop] = self._sample_scaled(y, generator).cpu().numpy()
+                rows[start:stop] = self._draw_rows(y, generator).cpu().numpy()
         return self._to_original_units(rows)
 
     def _to_original_units(self, rows: np.ndarray) -> np.ndarray:
+        blocks = self._categorical_blocks
+        numeric = rows if blocks is None else rows[:, : blocks.n_numeric]
         if self.scaler_ is not None and len(rows):  # sklearn scalers refuse 0 rows
-            rows = self.scaler_.inverse_transform(rows)
-        rows = np.clip(rows, self.data_min_, self.data_max_)
-        if np.issubdtype(self._output_dtype, np.integer):
-            rows = np.rint(rows)
-        return rows.astype(self._output_dtype, copy=False)
+            numeric = self.scaler_.inverse_transform(numeric)
+        numeric = np.clip(numeric, self.data_min_, self.data_max_)
+        if blocks is None:
+            if np.issubdtype(self._output_dtype, np.integer):
+                numeric = np.rint(numeric)
+            return numeric.astype(self._output_dtype, copy=False)
+
+        out = np.empty((len(rows), self.n_features_in_), dtype=self._output_dtype)
+        numeric[:, self._integer_columns] = np.rint(numeric[:, self._integer_columns])
+        for j, column in enumerate(self.numeric_features_):
+            values = numeric[:, j]
+            out[:, column] = (
+                values.astype(np.int64) if self._integer_columns[j] else values
+            )
+        if len(self.categorical_features_) and len(rows):
+            out[:, self.categorical_features_] = (
+                self.categorical_encoder_.inverse_transform(rows[:, blocks.n_numeric :])
+            )
+        return out
 
     def _class_index(self, klass) -> int:
         index = np.searchsorted(self.classes_, klass)

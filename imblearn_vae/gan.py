@@ -127,6 +127,8 @@ class CGANSampler(BaseGenerativeSampler):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        categorical_features=None,
+        categorical_encoder=None,
         verbose=0,
     ):
         super().__init__(
@@ -142,6 +144,8 @@ class CGANSampler(BaseGenerativeSampler):
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             tol=tol,
+            categorical_features=categorical_features,
+            categorical_encoder=categorical_encoder,
             verbose=verbose,
         )
         self.generator_hidden_layer_sizes = generator_hidden_layer_sizes
@@ -189,7 +193,7 @@ class CGANSampler(BaseGenerativeSampler):
         module = self.module_
         for _ in range(self.discriminator_steps):
             with torch.no_grad():
-                fake = module.sample(y, generator)
+                fake = self._fake_rows(y, generator)
             real_logits = module.discriminate(X, y)
             fake_logits = module.discriminate(fake, y)
             d_loss = discriminator_loss(real_logits, fake_logits)
@@ -197,7 +201,7 @@ class CGANSampler(BaseGenerativeSampler):
             d_loss.backward()
             optimizers["discriminator"].step()
 
-        g_loss = generator_loss(module.discriminate(module.sample(y, generator), y))
+        g_loss = generator_loss(module.discriminate(self._fake_rows(y, generator), y))
         optimizers["generator"].zero_grad(set_to_none=True)
         g_loss.backward()  # also fills the discriminator's grads; zeroed next step
         optimizers["generator"].step()
@@ -207,6 +211,13 @@ class CGANSampler(BaseGenerativeSampler):
             "real_score": torch.sigmoid(real_logits.detach()).mean(),
             "fake_score": torch.sigmoid(fake_logits.detach()).mean(),
         }
+
+    def _fake_rows(self, y, generator):
+        # Categorical blocks as near-one-hot Gumbel-softmax, like the real rows.
+        rows = self.module_.sample(y, generator)
+        if self._categorical_blocks is not None:
+            rows = self._categorical_blocks.relax(rows, generator)
+        return rows
 
     def _sample_scaled(self, y, generator):
         return self.module_.sample(y, generator)

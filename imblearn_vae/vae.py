@@ -50,6 +50,8 @@ class _BaseVAESampler(BaseGenerativeSampler):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        categorical_features=None,
+        categorical_encoder=None,
         verbose=0,
     ):
         super().__init__(
@@ -65,6 +67,8 @@ class _BaseVAESampler(BaseGenerativeSampler):
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             tol=tol,
+            categorical_features=categorical_features,
+            categorical_encoder=categorical_encoder,
             verbose=verbose,
         )
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -95,7 +99,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
 
     def _train_step(self, X, y, optimizers, generator):
         x_hat, mean, log_var = self.module_(X, y, generator=generator)
-        reconstruction, kl = vae_loss(X, x_hat, mean, log_var)
+        reconstruction, kl = vae_loss(X, x_hat, mean, log_var, self._categorical_blocks)
         loss = reconstruction + self.beta * kl
         optimizer = optimizers["vae"]
         optimizer.zero_grad(set_to_none=True)
@@ -109,7 +113,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
     def _validation_loss(self, X, y, generator):
         # The training objective on held-out rows (the negative ELBO).
         x_hat, mean, log_var = self.module_(X, y, generator=generator)
-        reconstruction, kl = vae_loss(X, x_hat, mean, log_var)
+        reconstruction, kl = vae_loss(X, x_hat, mean, log_var, self._categorical_blocks)
         return float(reconstruction + self.beta * kl)
 
 
@@ -206,6 +210,8 @@ class DCBNVAESampler(_BaseVAESampler):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        categorical_features=None,
+        categorical_encoder=None,
         verbose=0,
     ):
         super().__init__(
@@ -224,6 +230,8 @@ class DCBNVAESampler(_BaseVAESampler):
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             tol=tol,
+            categorical_features=categorical_features,
+            categorical_encoder=categorical_encoder,
             verbose=verbose,
         )
         self.cbn_layers = cbn_layers

@@ -25,6 +25,9 @@ SAMPLERS = [
     _small(DCBNVAESampler, cbn_layers="decoder", scaling="standard"),
     _small(CVAESampler, scaling=None),
     _small(CGANSampler, discriminator_steps=2),
+    # Mixed tables: column 0 is categorical, which turns on the string checks.
+    _small(DCBNVAESampler, categorical_features=[0]),
+    _small(CGANSampler, categorical_features=[0]),
 ]
 
 

@@ -2,11 +2,13 @@
 
 from .cnn import FeatureCNN
 from .gan import ConditionalGAN, discriminator_loss, generator_loss
+from .mixed import CategoricalBlocks
 from .mlp import ConditionalMLP, HiddenBlock, count_parameters, he_init_
 from .normalization import ConditionalBatchNorm1d
 from .vae import ConditionalVAE, vae_loss
 
 __all__ = [
+    "CategoricalBlocks",
     "ConditionalBatchNorm1d",
     "ConditionalGAN",
     "ConditionalMLP",

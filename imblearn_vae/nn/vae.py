@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from .mixed import CategoricalBlocks
 from .mlp import ConditionalMLP, Normalization
 
 
@@ -111,7 +112,11 @@ class ConditionalVAE(nn.Module):
 
 
 def vae_loss(
-    x: torch.Tensor, x_hat: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor
+    x: torch.Tensor,
+    x_hat: torch.Tensor,
+    mean: torch.Tensor,
+    log_var: torch.Tensor,
+    blocks: CategoricalBlocks | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Reconstruction and KL terms of the negative ELBO, averaged over rows.
 
@@ -119,13 +124,17 @@ def vae_loss(
     per-element mean (``torch.nn.MSELoss``) divides the reconstruction term by
     the number of features while the KL term keeps its size, so the KL wins,
     the posterior collapses onto the prior and every generated row of a class
-    lands on the class mean.
+    lands on the class mean. With ``blocks``, each categorical block adds its
+    cross-entropy instead (see :class:`CategoricalBlocks`).
 
     Returns
     -------
     reconstruction, kl : torch.Tensor
         Scalars; the training loss is ``reconstruction + beta * kl``.
     """
-    reconstruction = (x_hat - x).square().sum(dim=1).mean()
+    if blocks is None:
+        reconstruction = (x_hat - x).square().sum(dim=1).mean()
+    else:
+        reconstruction = blocks.reconstruction_loss(x, x_hat)
     kl = -0.5 * (1.0 + log_var - mean.square() - log_var.exp()).sum(dim=1).mean()
     return reconstruction, kl
