@@ -1,9 +1,11 @@
 """Rerun the NSL-KDD comparison of the DCBN-VAE paper (Table 2, Figure 2).
 
-For each balancing method and seed: an imbalanced-learn pipeline
-(preprocess -> sampler -> DecisionTree) is trained on KDDTrain+ with every
-minority class raised to the majority count and evaluated on KDDTest+
-(5 classes). Every finished run is appended to ``<out>/runs.csv``; a rerun
+For each balancing method and seed: the steps of an imbalanced-learn pipeline
+(preprocess -> sampler -> classifier, a DecisionTree by default) are trained
+on KDDTrain+ with every minority class raised to the majority count and
+evaluated on KDDTest+ (5 classes, or normal / attack with
+``--target binary``). Several ``--classifier`` values share one resampling.
+Every finished run is appended to ``<out>/runs.csv``; a rerun
 with the same ``--out`` skips the (method, seed) pairs already there, so a
 long comparison can be resumed or extended with more methods or seeds. The
 Markdown tables (``results.md``) and the chart (``metrics.png``) are rebuilt
@@ -13,6 +15,7 @@ from all runs of the requested methods each time.
     python benchmarks/nsl_kdd.py --quick            # about two minutes
     python benchmarks/nsl_kdd.py --methods smote dcbn-vae --seeds 0 1 2 3 4
     python benchmarks/nsl_kdd.py --report-only      # tables from the runs so far
+    python benchmarks/nsl_kdd.py --classifier cnn cnn-lstm --target binary
 """
 
 import argparse
@@ -30,7 +33,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from _common import REPO_ROOT, default_data_home
-from imblearn import FunctionSampler
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
@@ -39,7 +41,6 @@ from imblearn.over_sampling import (
     KMeansSMOTE,
     RandomOverSampler,
 )
-from imblearn.pipeline import Pipeline
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import (
     accuracy_score,
@@ -94,6 +95,7 @@ def _generative(Sampler, **overrides) -> Callable:
             "beta": args.beta,
             "scaling": args.scaling,
             "n_threads": args.threads,
+            "device": args.device,
             "random_state": seed,
             "verbose": args.verbose,
             **overrides,
@@ -117,7 +119,7 @@ def _kmeans_smote(args, seed):
     )
 
 
-def _gan(args, seed):
+def _gan(args, seed, **overrides):
     # The paper's layer widths are the sampler's defaults; the learning rate
     # stays the CGAN's own default (2e-4, the DCGAN recipe, with Adam's beta1
     # 0.5): the VAE's 1e-4 is not a setting the paper gives for its GAN.
@@ -126,10 +128,15 @@ def _gan(args, seed):
         batch_size=args.batch_size,
         scaling=args.scaling,
         n_threads=args.threads,
+        device=args.device,
         random_state=seed,
         verbose=args.verbose,
+        **overrides,
     )
 
+
+#: Variants run only when asked for (``--methods``, ``--raw``).
+OPTIONAL_METHODS = {"cvae-es", "dcbn-vae-es", "cvae-raw", "dcbn-vae-raw", "cgan-raw"}
 
 #: name -> (label, builder(args, seed) giving the sampler or None).
 METHODS = {
@@ -163,20 +170,29 @@ METHODS = {
         _generative(DCBNVAESampler, hidden_layer_sizes=PAPER_COUNTED_WIDTHS),
     ),
     "cgan": ("CGAN", _gan),
+    # Early stopping on the validation ELBO (10% of each class held out,
+    # patience 10, tolerance 1e-4), within the same 120-epoch budget.
+    "cvae-es": ("CVAE, early stopping", _generative(CVAESampler, early_stopping=True)),
+    "dcbn-vae-es": (
+        "DCBN-VAE, early stopping",
+        _generative(DCBNVAESampler, early_stopping=True),
+    ),
+    # The raw frame (protocol_type, service and flag as strings) goes into the
+    # sampler, which models each as one categorical variable; the one-hot
+    # preprocessing follows the balancing.
+    "cvae-raw": (
+        "CVAE, categorical",
+        _generative(CVAESampler, categorical_features="auto"),
+    ),
+    "dcbn-vae-raw": (
+        "DCBN-VAE, categorical",
+        _generative(DCBNVAESampler, categorical_features="auto"),
+    ),
+    "cgan-raw": (
+        "CGAN, categorical",
+        lambda args, seed: _gan(args, seed, categorical_features="auto"),
+    ),
 }
-
-
-def timed(sampler) -> tuple[FunctionSampler, dict]:
-    """Wrap a sampler for the pipeline so its ``fit_resample`` seconds are kept."""
-    record = {"seconds": 0.0}
-
-    def fit_resample(X, y):
-        start = time.perf_counter()
-        result = sampler.fit_resample(X, y)
-        record["seconds"] = time.perf_counter() - start
-        return result
-
-    return FunctionSampler(func=fit_resample, validate=False), record
 
 
 def flops_per_generated_row(sampler: BaseGenerativeSampler, rows: int = 1024) -> float:
@@ -190,39 +206,105 @@ def flops_per_generated_row(sampler: BaseGenerativeSampler, rows: int = 1024) ->
 CLASSIFIERS = {
     "dt": lambda args, seed: DecisionTreeClassifier(random_state=seed),
     "cnn": lambda args, seed: CNNClassifier(
-        epochs=args.classifier_epochs, random_state=seed
+        epochs=args.classifier_epochs, device=args.device, random_state=seed
     ),
     "cnn-lstm": lambda args, seed: CNNLSTMClassifier(
-        epochs=args.classifier_epochs, random_state=seed
+        epochs=args.classifier_epochs, device=args.device, random_state=seed
     ),
 }
 
 
-def run_one(name, seed, args, data, labels) -> dict:
-    X_train, y_train, X_test, y_test = data
-    sampler = METHODS[name][1](args, seed)
-    balance, timing = timed(sampler) if sampler is not None else ("passthrough", {})
-    pipeline = Pipeline(
-        [
-            ("preprocess", make_nsl_kdd_preprocessor()),
-            ("balance", balance),
-            ("classify", CLASSIFIERS[args.classifier](args, seed)),
-        ]
-    )
-    start = time.perf_counter()
-    pipeline.fit(X_train, y_train)
-    fit_seconds = time.perf_counter() - start
-    predicted = pipeline.predict(X_test)
+def run_one(name, seed, args, data, labels, classifiers) -> dict[str, dict]:
+    """Balance once, then train and test each classifier on the same rows.
 
+    The steps are those of ``Pipeline([preprocess, sampler, classifier])``,
+    written out so that several classifiers share one (costly) resampling.
+    Returns one result row per classifier.
+    """
+    X_train, y_train, X_test, y_test = data
+    start = time.perf_counter()
+    preprocess = make_nsl_kdd_preprocessor().fit(X_train)
+    X_balanced, y_balanced = preprocess.transform(X_train), y_train
+    X_test = preprocess.transform(X_test)
+    preprocess_seconds = time.perf_counter() - start
+
+    sampler = METHODS[name][1](args, seed)
+    raw = getattr(sampler, "categorical_features", None) is not None
+    start = time.perf_counter()
+    if raw:  # the sampler takes the raw frame, strings and all
+        X_raw, y_balanced = sampler.fit_resample(X_train, y_train)
+        X_balanced = preprocess.transform(X_raw)
+    elif sampler is not None:
+        X_balanced, y_balanced = sampler.fit_resample(X_balanced, y_balanced)
+    sampler_seconds = time.perf_counter() - start
+    cost = {"parameters": None, "flops_per_row": None, "epochs_run": None,
+            "valid_categorical_share": None}  # fmt: skip
+    if isinstance(sampler, BaseGenerativeSampler):
+        cost["parameters"] = count_parameters(sampler.module_)
+        cost["flops_per_row"] = flops_per_generated_row(sampler)
+        cost["epochs_run"] = sampler.n_epochs_
+        new_rows = slice(len(y_train), None)
+        cost["valid_categorical_share"] = (
+            valid_raw_share(X_train, X_raw.iloc[new_rows])
+            if raw
+            else valid_one_hot_share(X_balanced[new_rows], preprocess)
+        )
+
+    rows = {}
+    for classifier_name in classifiers:
+        classifier = CLASSIFIERS[classifier_name](args, seed)
+        start = time.perf_counter()
+        classifier.fit(X_balanced, y_balanced)
+        classifier_seconds = time.perf_counter() - start
+        predicted = classifier.predict(X_test)
+        rows[classifier_name] = {
+            "method": name,
+            "seed": seed,
+            **_scores(y_test, predicted, labels),
+            "sampler_seconds": sampler_seconds,
+            "classifier_seconds": classifier_seconds,
+            "total_seconds": preprocess_seconds + sampler_seconds + classifier_seconds,
+            "train_rows": len(y_train),
+            **cost,
+            "settings": json.dumps(_settings(sampler)),
+            "confusion_matrix": json.dumps(
+                confusion_matrix(y_test, predicted, labels=labels).tolist()
+            ),
+        }
+    return rows
+
+
+def valid_raw_share(X_train, X_new) -> float:
+    """Share of generated rows whose every categorical value occurs in training."""
+    valid = np.ones(len(X_new), dtype=bool)
+    for column in X_train.select_dtypes("category").columns:
+        valid &= X_new[column].isin(X_train[column].unique()).to_numpy()
+    return float(valid.mean()) if len(valid) else 1.0
+
+
+def valid_one_hot_share(X_new, preprocess) -> float:
+    """Share of generated rows whose one-hot blocks each hold a single 1 and 0s.
+
+    A sampler fed the preprocessed (one-hot) data treats the blocks as numbers;
+    a row with fractions there stands for no real connection.
+    """
+    valid = np.ones(len(X_new), dtype=bool)
+    start = 0  # the one-hot blocks come first in the preprocessor's output
+    for categories in preprocess.named_transformers_["categories"].categories_:
+        block = X_new[:, start : start + len(categories)]
+        valid &= np.isin(block, (0.0, 1.0)).all(axis=1) & (block.sum(axis=1) == 1)
+        start += len(categories)
+    return float(valid.mean()) if len(valid) else 1.0
+
+
+def _scores(y_test, predicted, labels) -> dict:
     precision, recall, f1, _ = precision_recall_fscore_support(
         y_test, predicted, labels=labels, zero_division=0
     )
     weighted = precision_recall_fscore_support(
         y_test, predicted, labels=labels, average="weighted", zero_division=0
     )
-    row = {
-        "method": name,
-        "seed": seed,
+    return {
         "accuracy": accuracy_score(y_test, predicted),
         "precision_weighted": weighted[0],
         "recall_weighted": weighted[1],
@@ -231,26 +313,7 @@ def run_one(name, seed, args, data, labels) -> dict:
         **{f"recall_{c}": v for c, v in zip(labels, recall, strict=True)},
         **{f"f1_{c}": v for c, v in zip(labels, f1, strict=True)},
         **{f"precision_{c}": v for c, v in zip(labels, precision, strict=True)},
-        "sampler_seconds": timing.get("seconds", 0.0),
-        "classifier_seconds": None,
-        "total_seconds": fit_seconds,
-        "train_rows": len(y_train),
-        "parameters": None,
-        "flops_per_row": None,
-        "settings": json.dumps(_settings(sampler)),
-        "confusion_matrix": json.dumps(
-            confusion_matrix(y_test, predicted, labels=labels).tolist()
-        ),
     }
-    # What remains after the sampler and the (cheap) preprocessing is the
-    # classifier; the preprocessing time is measured once per invocation.
-    row["classifier_seconds"] = (
-        fit_seconds - row["sampler_seconds"] - args.preprocess_seconds
-    )
-    if isinstance(sampler, BaseGenerativeSampler):
-        row["parameters"] = count_parameters(sampler.module_)
-        row["flops_per_row"] = flops_per_generated_row(sampler)
-    return row
 
 
 def _settings(sampler) -> dict:
@@ -277,16 +340,23 @@ def read_runs(path: Path) -> list[dict]:
 
 
 def append_run(path: Path, row: dict) -> None:
-    new = not path.exists()
-    with open(path, "a", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(row))
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
+    runs = read_runs(path)
+    header = list(runs[0]) if runs else []
+    if runs and set(row) <= set(header):
+        with open(path, "a", newline="") as stream:
+            csv.DictWriter(stream, fieldnames=header).writerow(row)
+        return
+    # A new column (a newer version of this script): rewrite with the union.
+    header += [key for key in row if key not in header]
+    with open(path, "w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=header, restval="")
+        writer.writeheader()
+        writer.writerows([*runs, row])
 
 
 def _column(runs, key) -> np.ndarray:
-    return np.array([float(run[key]) for run in runs if run[key] not in ("", None)])
+    values = (run.get(key) for run in runs)
+    return np.array([float(value) for value in values if value not in ("", None)])
 
 
 def _mean_std(values: np.ndarray, scale: float = 100, digits: int = 2) -> str:
@@ -338,27 +408,31 @@ def summarise(runs: list[dict], methods: list[str], labels, with_paper: bool) ->
         "",
         "### Cost (mean ± std seconds; parameters and FLOPs per generated row)",
         "",
-        "| method | fit_resample s | classifier fit s | pipeline fit s | parameters "
-        "| FLOPs/row (MACs) | paper params / FLOPs |",
-        "|---|---|---|---|---|---|---|",
+        "| method | fit_resample s | epochs run | classifier fit s | pipeline fit s "
+        "| parameters | FLOPs/row (MACs) | paper params / FLOPs "
+        "| valid categorical rows % |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for method, method_runs in by_method.items():
         parameters = _column(method_runs, "parameters")
         flops = _column(method_runs, "flops_per_row")
-        paper = PAPER_COST.get(method.removesuffix("-4x60"))
+        base = method.removesuffix("-es").removesuffix("-raw").removesuffix("-4x60")
+        paper = PAPER_COST.get(base)
         lines.append(
             f"| {METHODS[method][0]} "
             f"| {_mean_std(_column(method_runs, 'sampler_seconds'), 1, 1)} "
+            f"| {_mean_std(_column(method_runs, 'epochs_run'), 1, 0)} "
             f"| {_mean_std(_column(method_runs, 'classifier_seconds'), 1, 1)} "
             f"| {_mean_std(_column(method_runs, 'total_seconds'), 1, 1)} "
             f"| {f'{int(parameters[0]):,}' if len(parameters) else '-'} "
             f"| {f'{flops[0]:,.0f} ({flops[0] / 2:,.0f})' if len(flops) else '-'} "
-            f"| {f'{paper[0]:,} / {paper[1]:,}' if paper else '-'} |"
+            f"| {f'{paper[0]:,} / {paper[1]:,}' if paper else '-'} "
+            f"| {_mean_std(_column(method_runs, 'valid_categorical_share'), 100, 1)} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def plot(runs: list[dict], methods: list[str], path: Path) -> None:
+def plot(runs, methods, path: Path, classifier="dt", target="category") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -378,13 +452,24 @@ def plot(runs: list[dict], methods: list[str], path: Path) -> None:
     axis.set_ylabel("% on KDDTest+ (mean ± std over seeds)")
     axis.set_ylim(50, 90)
     axis.legend(ncol=len(METRICS), loc="upper left", fontsize="small")
-    axis.set_title("Decision tree on KDDTest+ after balancing KDDTrain+")
+    names = {"dt": "Decision tree", "cnn": "CNN", "cnn-lstm": "CNN+LSTM"}
+    axis.set_title(
+        f"{names[classifier]} on KDDTest+ ({target}) after balancing KDDTrain+"
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
 
 
 # --- driver -----------------------------------------------------------------------
+
+
+def default_out(classifier: str, target: str) -> Path:
+    suffix = (
+        "" if (classifier, target) == ("dt", "category")
+        else f"_{classifier}_{target}"
+    )  # fmt: skip
+    return REPO_ROOT / "benchmarks" / "results" / f"nsl_kdd{suffix}"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -397,7 +482,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="KDDTrain+_20Percent, 5 epochs, seed 0")  # fmt: skip
     parser.add_argument("--out", type=Path, help="default: benchmarks/results/"
-                        "nsl_kdd[_<classifier>_<target>]")  # fmt: skip
+                        "nsl_kdd[_<classifier>_<target>]; with several "
+                        "classifiers, <out>/<classifier>")  # fmt: skip
     parser.add_argument("--data-home", help="folder holding nsl-kdd/")
     parser.add_argument("--train-subset", default=None)
     parser.add_argument("--epochs", type=int, default=None)
@@ -409,29 +495,42 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--beta", type=float, default=1.0)
     parser.add_argument("--scaling", default="minmax", choices=["minmax", "standard"])
     parser.add_argument("--k-neighbors", type=int, default=5)
-    parser.add_argument("--classifier", choices=list(CLASSIFIERS), default="dt")
+    parser.add_argument("--classifier", nargs="+", choices=list(CLASSIFIERS),
+                        default=["dt"], help="several share one resampling "
+                        "per method and seed")  # fmt: skip
     parser.add_argument("--classifier-epochs", type=int, default=10,
                         help="epochs of the CNN classifiers")  # fmt: skip
     parser.add_argument("--target", choices=["category", "binary"], default="category",
                         help="5 classes, or normal / attack")  # fmt: skip
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads of samplers and classifiers")  # fmt: skip
+    parser.add_argument("--device", default="auto",
+                        help="of the generative samplers and CNNs")  # fmt: skip
+    parser.add_argument("--raw", action="store_true",
+                        help="also run each generative sampler on the raw frame "
+                        "with its categorical columns (<method>-raw)")  # fmt: skip
     parser.add_argument("--verbose", type=int, default=0)
     parser.add_argument("--report-only", action="store_true",
                         help="rebuild the tables and chart from runs.csv")  # fmt: skip
     args = parser.parse_args(argv)
-    args.methods = args.methods or list(METHODS)
+    args.methods = args.methods or [m for m in METHODS if m not in OPTIONAL_METHODS]
+    if args.raw:  # each generative method followed by its raw-frame variant
+        args.methods = list(dict.fromkeys(
+            variant for m in args.methods
+            for variant in (m, f"{m}-raw") if variant in METHODS
+        ))  # fmt: skip
     args.seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
     args.epochs = args.epochs or (5 if args.quick else 120)
     args.train_subset = args.train_subset or (
         "KDDTrain+_20Percent" if args.quick else "KDDTrain+"
     )
+    args.classifier = list(dict.fromkeys(args.classifier))
     if args.out is None:
-        suffix = (
-            "" if (args.classifier, args.target) == ("dt", "category")
-            else f"_{args.classifier}_{args.target}"
-        )  # fmt: skip
-        args.out = REPO_ROOT / "benchmarks" / "results" / f"nsl_kdd{suffix}"
+        args.outs = {name: default_out(name, args.target) for name in args.classifier}
+    elif len(args.classifier) == 1:
+        args.outs = {args.classifier[0]: args.out}
+    else:
+        args.outs = {name: args.out / name for name in args.classifier}
     if args.data_home is None:
         args.data_home = default_data_home()
     return args
@@ -441,16 +540,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)  # the CNN classifiers' too
-    args.out.mkdir(parents=True, exist_ok=True)
-    runs_path = args.out / "runs.csv"
     machine = (
         f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"torch {torch.__version__} ({torch.get_num_threads()} threads), "
         f"Python {platform.python_version()}"
     )
+    if args.device != "cpu" and torch.cuda.is_available():
+        machine += f", {torch.cuda.get_device_name()}"
     print(f"{datetime.date.today()} on {machine}", flush=True)
     print(
-        f"train {args.train_subset}, test KDDTest+; seeds {args.seeds}; generative "
+        f"train {args.train_subset}, test KDDTest+ ({args.target}); seeds "
+        f"{args.seeds}; classifiers {args.classifier}; generative "
         f"samplers: hidden {tuple(args.hidden)}, latent {args.latent_dim}, "
         f"{args.epochs} epochs, batch {args.batch_size}, lr {args.learning_rate}, "
         f"beta {args.beta}, scaling {args.scaling}; k_neighbors {args.k_neighbors}; "
@@ -460,67 +560,79 @@ def main(argv=None) -> int:
     )
     started = time.perf_counter()
     train = fetch_nsl_kdd(
-        subset=args.train_subset, target=args.target, data_home=args.data_home
+        subset=args.train_subset,
+        target=args.target,
+        data_home=args.data_home,
+        as_frame=True,
     )
     test = fetch_nsl_kdd(
-        subset="KDDTest+", target=args.target, data_home=args.data_home
+        subset="KDDTest+", target=args.target, data_home=args.data_home, as_frame=True
     )
-    data = (train.data, train.target, test.data, test.target)
+    # Frames keep the categorical dtypes that "auto" finds; labels as arrays.
+    y_train, y_test = np.asarray(train.target), np.asarray(test.target)
+    data = (train.data, y_train, test.data, y_test)
     labels = train.target_names
-    start = time.perf_counter()
-    make_nsl_kdd_preprocessor().fit(train.data)
-    args.preprocess_seconds = time.perf_counter() - start
-    with_paper = (args.classifier, args.target) == ("dt", "category")
 
-    done = {(r["method"], int(r["seed"])) for r in read_runs(runs_path)}
+    runs_paths = {}
+    missing = {}  # (method, seed) -> classifiers that have no run of it yet
+    for classifier, out in args.outs.items():
+        out.mkdir(parents=True, exist_ok=True)
+        runs_paths[classifier] = out / "runs.csv"
+        done = {(r["method"], int(r["seed"])) for r in read_runs(out / "runs.csv")}
+        for key in ((m, s) for s in args.seeds for m in args.methods):
+            if key not in done:
+                missing.setdefault(key, []).append(classifier)
+    todo = [] if args.report_only else list(missing.items())
+    skipped = len(args.seeds) * len(args.methods) - len(missing)
+    if skipped:
+        print(f"{skipped} (method, seed) runs already there, skipped", flush=True)
     failures = []
-    todo = [(m, s) for s in args.seeds for m in args.methods if (m, s) not in done]
-    if args.report_only:
-        todo = []
-    if len(todo) < len(args.seeds) * len(args.methods):
-        print(f"{runs_path}: {len(args.seeds) * len(args.methods) - len(todo)} "
-              "runs already there, skipped", flush=True)  # fmt: skip
-    for step, (method, seed) in enumerate(todo, start=1):
-        print(f"[{step}/{len(todo)}] {method}, seed {seed} ...", end=" ", flush=True)
+    for step, ((method, seed), classifiers) in enumerate(todo, start=1):
+        print(f"[{step}/{len(todo)}] {method}, seed {seed} ...", flush=True)
         try:
-            row = run_one(method, seed, args, data, labels)
+            rows = run_one(method, seed, args, data, labels, classifiers)
         except Exception as error:  # one failing method must not stop the rest
             failures.append((method, seed, f"{type(error).__name__}: {error}"))
             print(f"FAILED: {type(error).__name__}: {error}", flush=True)
             traceback.print_exc(file=sys.stderr)
             continue
-        row["date"] = datetime.date.today().isoformat()
-        row["machine"] = machine
-        append_run(runs_path, row)
-        recalls = ", ".join(f"{c} {100 * row[f'recall_{c}']:.1f}" for c in labels)
-        print(
-            f"wF1 {100 * row['f1_weighted']:.2f}; recall {recalls}; "
-            f"fit_resample {row['sampler_seconds']:.1f} s, "
-            f"{args.classifier} {row['classifier_seconds']:.1f} s",
-            flush=True,
-        )
+        for classifier, row in rows.items():
+            row["date"] = datetime.date.today().isoformat()
+            row["machine"] = machine
+            append_run(runs_paths[classifier], row)
+            recalls = ", ".join(f"{c} {100 * row[f'recall_{c}']:.1f}" for c in labels)
+            print(
+                f"    {classifier}: wF1 {100 * row['f1_weighted']:.2f}; recall "
+                f"{recalls}; fit_resample {row['sampler_seconds']:.1f} s, "
+                f"{classifier} {row['classifier_seconds']:.1f} s",
+                flush=True,
+            )
 
-    runs = [r for r in read_runs(runs_path) if int(r["seed"]) in args.seeds]
-    report = summarise(runs, args.methods, labels, with_paper)
     command = "python benchmarks/nsl_kdd.py " + " ".join(sys.argv[1:])
-    header = (
-        f"NSL-KDD comparison: `{command.strip()}`, {datetime.date.today()}, "
-        f"{machine}; this invocation ran {len(todo)} runs in "
-        f"{time.perf_counter() - started:.0f} s.\n\n"
-    )
-    if failures:
-        header += (
-            "Failed runs:\n\n"
-            + "".join(f"- {m}, seed {s}: {e}\n" for m, s, e in failures)
-            + "\n"
+    for classifier, out in args.outs.items():
+        runs = [
+            r for r in read_runs(runs_paths[classifier]) if int(r["seed"]) in args.seeds
+        ]
+        with_paper = (classifier, args.target) == ("dt", "category")
+        report = summarise(runs, args.methods, labels, with_paper)
+        header = (
+            f"NSL-KDD comparison, {classifier} on KDDTest+ ({args.target}): "
+            f"`{command.strip()}`, {datetime.date.today()}, {machine}; this "
+            f"invocation ran {len(todo)} resamplings in "
+            f"{time.perf_counter() - started:.0f} s.\n\n"
         )
-    (args.out / "results.md").write_text(header + report)
-    if runs:
-        plot(runs, args.methods, args.out / "metrics.png")
-    print("\n" + header + report, flush=True)
-    print(
-        f"written: {runs_path}, {args.out / 'results.md'}, {args.out / 'metrics.png'}"
-    )
+        if failures:
+            header += (
+                "Failed runs:\n\n"
+                + "".join(f"- {m}, seed {s}: {e}\n" for m, s, e in failures)
+                + "\n"
+            )
+        (out / "results.md").write_text(header + report)
+        if runs:
+            plot(runs, args.methods, out / "metrics.png", classifier, args.target)
+        print("\n" + header + report, flush=True)
+        print(f"written: {out / 'runs.csv'}, {out / 'results.md'}, "
+              f"{out / 'metrics.png'}")  # fmt: skip
     return 1 if failures else 0
 
 

@@ -44,3 +44,32 @@ def test_quick_benchmark_runs_every_method_and_writes_its_report(
     assert "already there, skipped" in rerun.stdout
     with open(tmp_path / "runs.csv", newline="") as stream:
         assert len(list(csv.DictReader(stream))) == len(METHODS)
+
+
+def test_several_classifiers_share_one_resampling_on_the_binary_task(
+    nsl_kdd_home, tmp_path
+):
+    command = [
+        sys.executable, str(REPO_ROOT / "benchmarks" / "nsl_kdd.py"), "--quick",
+        "--methods", "none", "dcbn-vae", "--epochs", "1", "--target", "binary",
+        "--classifier", "dt", "cnn", "--classifier-epochs", "1",
+        "--out", str(tmp_path), "--data-home", str(nsl_kdd_home),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    runs = {}
+    for classifier in ("dt", "cnn"):
+        with open(tmp_path / classifier / "runs.csv", newline="") as stream:
+            runs[classifier] = {row["method"]: row for row in csv.DictReader(stream)}
+        assert sorted(runs[classifier]) == ["dcbn-vae", "none"]
+        report = (tmp_path / classifier / "results.md").read_text()
+        assert f"{classifier} on KDDTest+ (binary)" in report
+        for run in runs[classifier].values():
+            assert len(json.loads(run["confusion_matrix"])) == 2  # normal / attack
+            assert 0.6 < float(run["accuracy"]) <= 1
+    # one resampling, timed once, serves both classifiers
+    assert (
+        runs["dt"]["dcbn-vae"]["sampler_seconds"]
+        == runs["cnn"]["dcbn-vae"]["sampler_seconds"]
+    )
