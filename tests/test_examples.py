@@ -19,7 +19,7 @@ def load(name):
 
 def test_every_example_has_a_test():
     tested = {"pipeline_decision_tree", "grid_search", "conditional_sampling",
-              "cnn_pipeline", "dask_grid_search"}  # fmt: skip
+              "cnn_pipeline", "dask_grid_search", "mixed_types"}  # fmt: skip
     assert {path.stem for path in EXAMPLES.glob("*.py")} == tested
 
 
@@ -44,6 +44,18 @@ def test_cnn_pipeline(nsl_kdd_home):
         rows=3000, sampler_epochs=2, cnn_epochs=2, data_home=nsl_kdd_home
     )
     assert accuracy > 0.5  # 5 classes on KDDTest+; the majority share is 43%
+
+
+def test_mixed_types(nsl_kdd_home):
+    new_rows, accuracy = load("mixed_types").main(
+        rows=3000, epochs=2, data_home=nsl_kdd_home
+    )
+    train = load("mixed_types").fetch_nsl_kdd(
+        subset="KDDTrain+_20Percent", as_frame=True, data_home=nsl_kdd_home
+    )
+    for column in ("protocol_type", "service", "flag"):
+        assert new_rows[column].isin(train.data[column].iloc[:3000]).all()
+    assert accuracy > 0.5
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado/distributed
