@@ -470,8 +470,11 @@ class BaseGenerativeSampler(BaseOverSampler):
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, ``n_features_in_``)
-            Dense rows in the original units and dtype of the training data.
+        X_new : ndarray or DataFrame of shape (n_samples, ``n_features_in_``)
+            Dense rows in the original units and dtype of the training data;
+            with ``categorical_features``, a DataFrame with the fitted columns
+            and dtypes when fitted on one, else an array of the input's dtype
+            (object for strings).
         """
         check_is_fitted(self, "module_")
         if not isinstance(n_samples, Integral) or n_samples < 0:
