@@ -51,7 +51,8 @@ def test_several_classifiers_share_one_resampling_on_the_binary_task(
 ):
     command = [
         sys.executable, str(REPO_ROOT / "benchmarks" / "nsl_kdd.py"), "--quick",
-        "--methods", "none", "dcbn-vae", "--epochs", "1", "--target", "binary",
+        "--methods", "none", "dcbn-vae", "--raw", "--epochs", "1",
+        "--target", "binary",
         "--classifier", "dt", "cnn", "--classifier-epochs", "1",
         "--out", str(tmp_path), "--data-home", str(nsl_kdd_home),
     ]  # fmt: skip
@@ -62,7 +63,7 @@ def test_several_classifiers_share_one_resampling_on_the_binary_task(
     for classifier in ("dt", "cnn"):
         with open(tmp_path / classifier / "runs.csv", newline="") as stream:
             runs[classifier] = {row["method"]: row for row in csv.DictReader(stream)}
-        assert sorted(runs[classifier]) == ["dcbn-vae", "none"]
+        assert sorted(runs[classifier]) == ["dcbn-vae", "dcbn-vae-raw", "none"]
         report = (tmp_path / classifier / "results.md").read_text()
         assert f"{classifier} on KDDTest+ (binary)" in report
         for run in runs[classifier].values():
@@ -73,3 +74,8 @@ def test_several_classifiers_share_one_resampling_on_the_binary_task(
         runs["dt"]["dcbn-vae"]["sampler_seconds"]
         == runs["cnn"]["dcbn-vae"]["sampler_seconds"]
     )
+    # on the raw frame every generated protocol, service and flag is valid;
+    # on the one-hot data the generated blocks hold fractions
+    assert float(runs["dt"]["dcbn-vae-raw"]["valid_categorical_share"]) == 1.0
+    assert float(runs["dt"]["dcbn-vae"]["valid_categorical_share"]) < 0.5
+    assert int(runs["dt"]["dcbn-vae-raw"]["epochs_run"]) == 1
