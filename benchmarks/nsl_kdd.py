@@ -233,10 +233,11 @@ def run_one(name, seed, args, data, labels, classifiers) -> dict[str, dict]:
     start = time.perf_counter()
     if raw:  # the sampler takes the raw frame, strings and all
         X_raw, y_balanced = sampler.fit_resample(X_train, y_train)
-        X_balanced = preprocess.transform(X_raw)
     elif sampler is not None:
         X_balanced, y_balanced = sampler.fit_resample(X_balanced, y_balanced)
     sampler_seconds = time.perf_counter() - start
+    if raw:  # the one-hot preprocessing follows the balancing
+        X_balanced = preprocess.transform(X_raw)
     cost = {"parameters": None, "flops_per_row": None, "epochs_run": None,
             "valid_categorical_share": None}  # fmt: skip
     if isinstance(sampler, BaseGenerativeSampler):

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from numbers import Integral, Real
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -215,14 +216,14 @@ class BaseGenerativeSampler(BaseOverSampler):
         X = _check_X(X)
         check_consistent_length(X, y)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
-        self._split_columns(X)  # fit() too must refuse bad columns
-        return X, y, binarize_y
+        # Checked here, so that fit() too refuses bad columns, and handed on
+        # split so that _fit_resample does not convert the columns again.
+        return self._split_columns(X), y, binarize_y
 
-    def _split_columns(self, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Check the columns of a mixed table.
+    def _split_columns(self, X) -> "_SplitTable":
+        """Check the columns of a mixed table and split them by kind.
 
-        Returns the categorical indices, the numeric columns as float64 and the
-        categorical columns, or raises an error that names the bad column.
+        Raises an error that names the bad column.
         """
         if sparse.issparse(X):
             raise TypeError(
@@ -232,10 +233,13 @@ class BaseGenerativeSampler(BaseOverSampler):
         names = column_names(X)
         categorical = resolve_categorical_features(X, self.categorical_features)
         numeric = np.setdiff1d(np.arange(X.shape[1]), categorical)
-        return (
-            categorical,
-            numeric_columns(X, numeric, names),
-            categorical_columns(X, categorical, names),
+        return _SplitTable(
+            table=X,
+            names=names,
+            categorical=categorical,
+            numeric=numeric,
+            numeric_values=numeric_columns(X, numeric, names),
+            categorical_values=categorical_columns(X, categorical, names),
         )
 
     def _fit_resample(self, X, y):
@@ -277,7 +281,8 @@ class BaseGenerativeSampler(BaseOverSampler):
                 y_new.append(np.full(n_samples, klass, dtype=y.dtype))
 
         if self.categorical_features is not None:
-            originals = X.to_numpy(dtype=object) if is_dataframe(X) else X
+            table = X.table
+            originals = table.to_numpy(dtype=object) if is_dataframe(table) else table
             X_resampled = np.vstack([originals, *X_new])
         elif sparse.issparse(X):
             X_resampled = sparse.vstack(
@@ -297,26 +302,28 @@ class BaseGenerativeSampler(BaseOverSampler):
                     f"{_plain(klass)!r} has {counts[klass]}."
                 )
 
-    def _fit_mixed_columns(self, X) -> np.ndarray:
+    def _fit_mixed_columns(self, split: "_SplitTable") -> np.ndarray:
         """Encode a table with categorical columns: ``[scaled numeric | one-hot]``.
 
         Sets the fitted column attributes and the categorical blocks that the
         loss and generation use; returns the float32 rows the network sees.
         """
-        categorical, X_numeric, X_categorical = self._split_columns(X)
-        numeric = np.setdiff1d(np.arange(X.shape[1]), categorical)
+        table, categorical, numeric = split.table, split.categorical, split.numeric
         self.categorical_features_, self.numeric_features_ = categorical, numeric
-        names = column_names(X)
         self.categorical_encoder_, one_hot, sizes = fit_categorical_encoder(
-            self.categorical_encoder, X_categorical, [names[i] for i in categorical]
+            self.categorical_encoder,
+            split.categorical_values,
+            [split.names[i] for i in categorical],
         )
-        self._integer_columns = integer_columns(X, numeric)
-        self._frame_dtypes = X.dtypes if is_dataframe(X) else None
+        self._integer_columns = integer_columns(table, numeric)
+        self._frame_dtypes = table.dtypes if is_dataframe(table) else None
         self._output_dtype = (
-            np.dtype(object) if is_dataframe(X) or X.dtype == object else X.dtype
+            np.dtype(object)
+            if is_dataframe(table) or table.dtype == object
+            else table.dtype
         )
         self._categorical_blocks = CategoricalBlocks(len(numeric), sizes)
-        return np.hstack([self._fit_scaling(X_numeric), one_hot])
+        return np.hstack([self._fit_scaling(split.numeric_values), one_hot])
 
     def _fit_scaling(self, X: np.ndarray) -> np.ndarray:
         """Fit the scaler and the clipping range; return a scaled float32 copy."""
@@ -568,6 +575,17 @@ class BaseGenerativeSampler(BaseOverSampler):
                     stacklevel=2,
                 )
                 self.device_ = torch.device("cpu")
+
+
+class _SplitTable(NamedTuple):
+    """A checked mixed table, as ``_check_X_y`` hands it to ``_fit_resample``."""
+
+    table: Any  # the input as given (DataFrame or array): the output's originals
+    names: list
+    categorical: np.ndarray  # column indices
+    numeric: np.ndarray
+    numeric_values: np.ndarray  # float64, finite
+    categorical_values: np.ndarray  # no missing values
 
 
 def _plain(label):
