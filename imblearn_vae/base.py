@@ -42,9 +42,12 @@ from ._columns import (
 )
 from .nn import CategoricalBlocks
 
-#: Rows decoded per forward pass in generation: bounds memory whatever the
-#: number of rows asked for.
-GENERATION_CHUNK_ROWS = 8192
+#: Rows decoded per forward pass in generation, by device type: bounds memory
+#: whatever the number of rows asked for. On a CPU, chunks whose activations
+#: (1,024 x 604 floats at the paper's width) stay in cache generate twice as
+#: fast as chunks of 8,192 rows; a GPU wants large launches.
+GENERATION_CHUNK_ROWS = {"cpu": 1024}
+DEFAULT_GENERATION_CHUNK_ROWS = 65536
 
 #: Held-out rows compared with generated ones by the default validation loss.
 MMD_MAX_ROWS = 1024
@@ -69,7 +72,8 @@ class BaseGenerativeSampler(BaseOverSampler):
     instead.
 
     Subclasses implement :meth:`_build_module`, :meth:`_make_optimizers`,
-    :meth:`_train_step` and :meth:`_sample_scaled`.
+    :meth:`_train_step` and :meth:`_sample_scaled`; they may override
+    :meth:`_sample_scaled_class` with a faster path for one class at a time.
     """
 
     _parameter_constraints: dict = {
@@ -167,6 +171,18 @@ class BaseGenerativeSampler(BaseOverSampler):
         Called with the network in eval mode and gradients off.
         """
 
+    def _sample_scaled_class(
+        self, n_rows: int, class_index: int, generator: torch.Generator
+    ) -> torch.Tensor:
+        """Return ``n_rows`` new scaled rows of one class (generation's path).
+
+        Called with the network in eval mode and gradients off. Samplers whose
+        network has a faster path for a batch of one class override this;
+        they must draw the same rows as :meth:`_sample_scaled` up to rounding.
+        """
+        y = torch.full((n_rows,), class_index, dtype=torch.long, device=self.device_)
+        return self._sample_scaled(y, generator)
+
     def _validation_loss(
         self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator
     ) -> float:
@@ -199,10 +215,12 @@ class BaseGenerativeSampler(BaseOverSampler):
 
     def _draw_rows(self, y: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """New scaled rows, each categorical block one-hot."""
-        rows = self._sample_scaled(y, generator)
-        if self._categorical_blocks is not None:
-            rows = self._categorical_blocks.one_hot(rows)
-        return rows
+        return self._one_hot_blocks(self._sample_scaled(y, generator))
+
+    def _one_hot_blocks(self, rows: torch.Tensor) -> torch.Tensor:
+        if self._categorical_blocks is None:
+            return rows
+        return self._categorical_blocks.one_hot(rows)
 
     # ------------------------------------------------------------------
     # Fitting
@@ -504,12 +522,13 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.module_.eval()
         rows = np.empty((n_samples, self._n_network_columns), dtype=np.float32)
         with torch.no_grad():
-            for start in range(0, n_samples, GENERATION_CHUNK_ROWS):
-                stop = min(start + GENERATION_CHUNK_ROWS, n_samples)
-                y = torch.full(
-                    (stop - start,), class_index, dtype=torch.long, device=self.device_
-                )
-                rows[start:stop] = self._draw_rows(y, generator).cpu().numpy()
+            chunk_rows = GENERATION_CHUNK_ROWS.get(
+                self.device_.type, DEFAULT_GENERATION_CHUNK_ROWS
+            )
+            for start in range(0, n_samples, chunk_rows):
+                stop = min(start + chunk_rows, n_samples)
+                chunk = self._sample_scaled_class(stop - start, class_index, generator)
+                rows[start:stop] = self._one_hot_blocks(chunk).cpu().numpy()
         return self._to_original_units(rows)
 
     def _to_original_units(self, rows: np.ndarray) -> np.ndarray:

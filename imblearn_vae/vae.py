@@ -110,6 +110,9 @@ class _BaseVAESampler(BaseGenerativeSampler):
     def _sample_scaled(self, y, generator):
         return self.module_.sample(y, generator)
 
+    def _sample_scaled_class(self, n_rows, class_index, generator):
+        return self.module_.sample_class(n_rows, class_index, generator)
+
     def _validation_loss(self, X, y, generator):
         # The training objective on held-out rows (the negative ELBO).
         x_hat, mean, log_var = self.module_(X, y, generator=generator)

@@ -173,14 +173,16 @@ def test_generation_is_chunked(Sampler, imbalanced, monkeypatch):
     X, y = imbalanced
     sampler = fast(Sampler)
     sampler.fit_resample(X, y)
-    monkeypatch.setattr("imblearn_vae.base.GENERATION_CHUNK_ROWS", 7)
+    monkeypatch.setattr("imblearn_vae.base.GENERATION_CHUNK_ROWS", {"cpu": 7})
     calls = []
-    original = sampler._sample_scaled
+    original = sampler._sample_scaled_class
     monkeypatch.setattr(
-        sampler, "_sample_scaled", lambda y, g: calls.append(len(y)) or original(y, g)
+        sampler,
+        "_sample_scaled_class",
+        lambda n, k, g: calls.append((n, k)) or original(n, k, g),
     )
     rows = sampler.sample(100, klass=1)
-    assert calls == [7] * 14 + [2]
+    assert calls == [(7, 1)] * 14 + [(2, 1)]
     assert rows.shape == (100, 6) and np.isfinite(rows).all()
 
 
@@ -188,15 +190,32 @@ def test_generation_uses_eval_mode(Sampler, imbalanced, monkeypatch):
     X, y = imbalanced
     sampler = fast(Sampler)
     seen = []
-    original = Sampler._sample_scaled
+    original = Sampler._sample_scaled_class
 
-    def spy(self, y, generator):
+    def spy(self, n_rows, class_index, generator):
         seen.append((self.module_.training, torch.is_grad_enabled()))
-        return original(self, y, generator)
+        return original(self, n_rows, class_index, generator)
 
-    monkeypatch.setattr(Sampler, "_sample_scaled", spy)
+    monkeypatch.setattr(Sampler, "_sample_scaled_class", spy)
     sampler.fit_resample(X, y)
     assert seen and all(mode == (False, False) for mode in seen)
+
+
+def test_generation_fast_path_draws_the_general_paths_rows(Sampler, imbalanced):
+    # Generation folds the class into the network (one class per chunk); it
+    # must give the rows the general, per-row-class path gives from the same
+    # random stream.
+    X, y = imbalanced
+    sampler = fast(Sampler)
+    sampler.fit_resample(X, y)
+    for class_index in range(len(sampler.classes_)):
+        labels = torch.full((50,), class_index, dtype=torch.long)
+        with torch.no_grad():
+            general = sampler._sample_scaled(labels, torch.Generator().manual_seed(3))
+            folded = sampler._sample_scaled_class(
+                50, class_index, torch.Generator().manual_seed(3)
+            )
+        torch.testing.assert_close(folded, general, rtol=1e-4, atol=1e-5)
 
 
 def test_cbn_layers_places_conditional_norm(imbalanced):

@@ -81,6 +81,30 @@ class ConditionalGAN(nn.Module):
         )
         return self.generate(noise, y)
 
+    def sample_class(
+        self,
+        n_rows: int,
+        class_index: int,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
+        """``sample`` for ``n_rows`` rows of one class, through the folded generator.
+
+        Draws the same noise as ``sample(torch.full((n_rows,), class_index))``
+        and gives the same rows up to float rounding
+        (:meth:`ConditionalMLP.for_class`). Eval mode only.
+        """
+        weight = self.generator_head.weight
+        if not self.generator.blocks:
+            labels = torch.full((n_rows,), class_index, device=weight.device)
+            return self.sample(labels, generator)
+        noise = torch.randn(
+            (n_rows, self.noise_dim),
+            generator=generator,
+            device=weight.device,
+            dtype=weight.dtype,
+        )
+        return self.generator_head(self.generator.for_class(class_index)(noise))
+
 
 def discriminator_loss(
     real_logits: torch.Tensor, fake_logits: torch.Tensor

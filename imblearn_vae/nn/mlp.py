@@ -60,6 +60,52 @@ class HiddenBlock(nn.Module):
             h = self.norm(h)
         return F.leaky_relu(h, NEGATIVE_SLOPE)
 
+    @torch.no_grad()
+    def folded_linear(self, class_index: int) -> nn.Linear:
+        """``Linear -> normalisation`` of eval mode as one linear layer, for one class.
+
+        In eval mode the normalisation is a fixed affine map per feature (the
+        running statistics, then the class's scale and shift), so it can be
+        multiplied into the linear layer: generation then costs one matrix
+        product per block instead of a product, two per-row gathers of the
+        class parameters and three elementwise passes.
+
+        Parameters
+        ----------
+        class_index : int
+            The class whose scale and shift are folded in (conditional
+            normalisation only; the others ignore it).
+
+        Returns
+        -------
+        torch.nn.Linear
+            A new layer; this block is left unchanged.
+        """
+        weight, bias = self.linear.weight, self.linear.bias
+        scale = torch.ones_like(bias)
+        shift = torch.zeros_like(bias)
+        if self.norm is not None:
+            norm = self.norm.norm if self.conditional else self.norm
+            if norm.running_var is None:
+                raise ValueError(
+                    "Cannot fold a normalisation that keeps no running statistics."
+                )
+            scale = torch.rsqrt(norm.running_var + norm.eps)
+            shift = -norm.running_mean * scale
+            if self.conditional:
+                gamma, beta = self.norm.weight[class_index], self.norm.bias[class_index]
+            elif norm.affine:
+                gamma, beta = norm.weight, norm.bias
+            else:
+                gamma, beta = torch.ones_like(bias), torch.zeros_like(bias)
+            scale, shift = gamma * scale, gamma * shift + beta
+        folded = _empty_linear(
+            self.linear.in_features, self.linear.out_features, like=weight
+        )
+        folded.weight.copy_(weight * scale[:, None])
+        folded.bias.copy_(bias * scale + shift)
+        return folded
+
 
 class ConditionalMLP(nn.Module):
     """A stack of hidden blocks over ``[x, onehot(y)]``.
@@ -94,6 +140,7 @@ class ConditionalMLP(nn.Module):
         normalization: Normalization,
     ) -> None:
         super().__init__()
+        self.in_features = in_features
         self.num_classes = num_classes
         widths = [in_features + num_classes, *hidden_layer_sizes]
         self.blocks = nn.ModuleList(
@@ -107,6 +154,65 @@ class ConditionalMLP(nn.Module):
         for block in self.blocks:
             h = block(h, y)
         return h
+
+    @torch.no_grad()
+    def for_class(self, class_index: int) -> nn.Sequential:
+        """This network in eval mode for rows of one class, as a plain stack.
+
+        The label's one-hot columns become part of the first bias and each
+        block's normalisation is folded into its linear layer
+        (:meth:`HiddenBlock.folded_linear`); the result takes ``x`` alone and
+        gives what ``self(x, y)`` gives in eval mode when every ``y`` is
+        ``class_index``, up to float rounding, in about half the time on CPU.
+
+        Parameters
+        ----------
+        class_index : int
+            The class of every row the returned network will see.
+
+        Returns
+        -------
+        torch.nn.Sequential
+            ``Linear -> LeakyReLU`` per hidden block, holding new tensors.
+
+        Raises
+        ------
+        RuntimeError
+            If the network is in training mode, where batch statistics, not
+            the running ones, normalise.
+        ValueError
+            If the network has no hidden block to fold the label into.
+        """
+        if self.training:
+            raise RuntimeError(
+                "for_class folds the running statistics of eval mode; call "
+                ".eval() first."
+            )
+        if not self.blocks:
+            raise ValueError("A network without hidden blocks has nothing to fold.")
+        layers: list[nn.Module] = []
+        for block in self.blocks:
+            linear = block.folded_linear(class_index)
+            if not layers:  # the first block reads [x, onehot(y)]
+                label_column = linear.weight[:, self.in_features + class_index]
+                first = _empty_linear(
+                    self.in_features, linear.out_features, like=linear.weight
+                )
+                first.weight.copy_(linear.weight[:, : self.in_features])
+                first.bias.copy_(linear.bias + label_column)
+                linear = first
+            # In place: the activation overwrites the product it follows instead
+            # of writing a second buffer of the same size, which is most of its
+            # cost on a CPU.
+            layers += [linear, nn.LeakyReLU(NEGATIVE_SLOPE, inplace=True)]
+        return nn.Sequential(*layers)
+
+
+def _empty_linear(in_features: int, out_features: int, like: torch.Tensor) -> nn.Linear:
+    """A linear layer with uninitialised parameters on ``like``'s device and dtype."""
+    return nn.utils.skip_init(
+        nn.Linear, in_features, out_features, device=like.device, dtype=like.dtype
+    )
 
 
 @torch.no_grad()

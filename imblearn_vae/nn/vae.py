@@ -110,6 +110,30 @@ class ConditionalVAE(nn.Module):
         )
         return self.decode(z, y)
 
+    def sample_class(
+        self,
+        n_rows: int,
+        class_index: int,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
+        """``sample`` for ``n_rows`` rows of one class, through the folded decoder.
+
+        Draws the same ``z`` as ``sample(torch.full((n_rows,), class_index))``
+        and gives the same rows up to float rounding, in about half the time
+        (:meth:`ConditionalMLP.for_class`). Eval mode only.
+        """
+        weight = self.output_head.weight
+        if not self.decoder.blocks:
+            labels = torch.full((n_rows,), class_index, device=weight.device)
+            return self.sample(labels, generator)
+        z = torch.randn(
+            (n_rows, self.latent_dim),
+            generator=generator,
+            device=weight.device,
+            dtype=weight.dtype,
+        )
+        return self.output_head(self.decoder.for_class(class_index)(z))
+
 
 def vae_loss(
     x: torch.Tensor,
