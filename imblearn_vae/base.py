@@ -44,8 +44,9 @@ from .nn import CategoricalBlocks
 
 #: Rows decoded per forward pass in generation, by device type: bounds memory
 #: whatever the number of rows asked for. On a CPU, chunks whose activations
-#: (1,024 x 604 floats at the paper's width) stay in cache generate twice as
-#: fast as chunks of 8,192 rows; a GPU wants large launches.
+#: (1,024 x 604 floats at the paper's width) stay in cache generated twice as
+#: fast as chunks of 8,192 rows on one busy thread, and as fast on two idle
+#: ones; a GPU wants large launches.
 GENERATION_CHUNK_ROWS = {"cpu": 1024}
 DEFAULT_GENERATION_CHUNK_ROWS = 65536
 
