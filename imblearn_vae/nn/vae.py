@@ -119,7 +119,7 @@ class ConditionalVAE(nn.Module):
         """``sample`` for ``n_rows`` rows of one class, through the folded decoder.
 
         Draws the same ``z`` as ``sample(torch.full((n_rows,), class_index))``
-        and gives the same rows up to float rounding, in about half the time
+        and gives the same rows up to float rounding
         (:meth:`ConditionalMLP.for_class`). Eval mode only.
         """
         weight = self.output_head.weight
