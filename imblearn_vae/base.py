@@ -13,7 +13,7 @@ import time
 import warnings
 from abc import abstractmethod
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any, NamedTuple
@@ -74,7 +74,7 @@ class BaseGenerativeSampler(BaseOverSampler):
 
     Subclasses implement :meth:`_build_module`, :meth:`_make_optimizers`,
     :meth:`_train_step` and :meth:`_sample_scaled`; they may override
-    :meth:`_sample_scaled_class` with a faster path for one class at a time.
+    :meth:`_class_row_sampler` with a faster path for one class at a time.
     """
 
     _parameter_constraints: dict = {
@@ -172,17 +172,24 @@ class BaseGenerativeSampler(BaseOverSampler):
         Called with the network in eval mode and gradients off.
         """
 
-    def _sample_scaled_class(
-        self, n_rows: int, class_index: int, generator: torch.Generator
-    ) -> torch.Tensor:
-        """Return ``n_rows`` new scaled rows of one class (generation's path).
+    def _class_row_sampler(
+        self, class_index: int
+    ) -> Callable[[int, torch.Generator], torch.Tensor]:
+        """Return a function ``(n_rows, generator) -> scaled rows`` of one class.
 
-        Called with the network in eval mode and gradients off. Samplers whose
-        network has a faster path for a batch of one class override this;
-        they must draw the same rows as :meth:`_sample_scaled` up to rounding.
+        Generation's path: built once per call of :meth:`sample`, called once
+        per chunk, with the network in eval mode and gradients off. Samplers
+        whose network has a faster path for rows of one class override this;
+        it must draw the same rows as :meth:`_sample_scaled` up to rounding.
         """
-        y = torch.full((n_rows,), class_index, dtype=torch.long, device=self.device_)
-        return self._sample_scaled(y, generator)
+
+        def draw(n_rows: int, generator: torch.Generator) -> torch.Tensor:
+            y = torch.full(
+                (n_rows,), class_index, dtype=torch.long, device=self.device_
+            )
+            return self._sample_scaled(y, generator)
+
+        return draw
 
     def _validation_loss(
         self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator
@@ -526,9 +533,10 @@ class BaseGenerativeSampler(BaseOverSampler):
             chunk_rows = GENERATION_CHUNK_ROWS.get(
                 self.device_.type, DEFAULT_GENERATION_CHUNK_ROWS
             )
+            draw = self._class_row_sampler(class_index)
             for start in range(0, n_samples, chunk_rows):
                 stop = min(start + chunk_rows, n_samples)
-                chunk = self._sample_scaled_class(stop - start, class_index, generator)
+                chunk = draw(stop - start, generator)
                 rows[start:stop] = self._one_hot_blocks(chunk).cpu().numpy()
         return self._to_original_units(rows)
 

@@ -222,5 +222,5 @@ class CGANSampler(BaseGenerativeSampler):
     def _sample_scaled(self, y, generator):
         return self.module_.sample(y, generator)
 
-    def _sample_scaled_class(self, n_rows, class_index, generator):
-        return self.module_.sample_class(n_rows, class_index, generator)
+    def _class_row_sampler(self, class_index):
+        return self.module_.class_sampler(class_index)

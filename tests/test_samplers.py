@@ -174,15 +174,18 @@ def test_generation_is_chunked(Sampler, imbalanced, monkeypatch):
     sampler = fast(Sampler)
     sampler.fit_resample(X, y)
     monkeypatch.setattr("imblearn_vae.base.GENERATION_CHUNK_ROWS", {"cpu": 7})
-    calls = []
-    original = sampler._sample_scaled_class
-    monkeypatch.setattr(
-        sampler,
-        "_sample_scaled_class",
-        lambda n, k, g: calls.append((n, k)) or original(n, k, g),
-    )
+    built, calls = [], []
+    original = sampler._class_row_sampler
+
+    def spy(class_index):
+        built.append(class_index)
+        draw = original(class_index)
+        return lambda n, g: calls.append(n) or draw(n, g)
+
+    monkeypatch.setattr(sampler, "_class_row_sampler", spy)
     rows = sampler.sample(100, klass=1)
-    assert calls == [(7, 1)] * 14 + [(2, 1)]
+    assert built == [1]  # the class is folded in once, not once per chunk
+    assert calls == [7] * 14 + [2]
     assert rows.shape == (100, 6) and np.isfinite(rows).all()
 
 
@@ -190,13 +193,18 @@ def test_generation_uses_eval_mode(Sampler, imbalanced, monkeypatch):
     X, y = imbalanced
     sampler = fast(Sampler)
     seen = []
-    original = Sampler._sample_scaled_class
+    original = Sampler._class_row_sampler
 
-    def spy(self, n_rows, class_index, generator):
-        seen.append((self.module_.training, torch.is_grad_enabled()))
-        return original(self, n_rows, class_index, generator)
+    def spy(self, class_index):
+        draw = original(self, class_index)
 
-    monkeypatch.setattr(Sampler, "_sample_scaled_class", spy)
+        def spied(n_rows, generator):
+            seen.append((self.module_.training, torch.is_grad_enabled()))
+            return draw(n_rows, generator)
+
+        return spied
+
+    monkeypatch.setattr(Sampler, "_class_row_sampler", spy)
     sampler.fit_resample(X, y)
     assert seen and all(mode == (False, False) for mode in seen)
 
@@ -212,9 +220,8 @@ def test_generation_fast_path_draws_the_general_paths_rows(Sampler, imbalanced):
         labels = torch.full((50,), class_index, dtype=torch.long)
         with torch.no_grad():
             general = sampler._sample_scaled(labels, torch.Generator().manual_seed(3))
-            folded = sampler._sample_scaled_class(
-                50, class_index, torch.Generator().manual_seed(3)
-            )
+            draw = sampler._class_row_sampler(class_index)
+            folded = draw(50, torch.Generator().manual_seed(3))
         torch.testing.assert_close(folded, general, rtol=1e-4, atol=1e-5)
 
 

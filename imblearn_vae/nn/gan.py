@@ -1,6 +1,6 @@
 """The conditional GAN (Mirza and Osindero, 2014): generator and discriminator."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -81,29 +81,36 @@ class ConditionalGAN(nn.Module):
         )
         return self.generate(noise, y)
 
-    def sample_class(
-        self,
-        n_rows: int,
-        class_index: int,
-        generator: torch.Generator | None = None,
-    ) -> torch.Tensor:
-        """``sample`` for ``n_rows`` rows of one class, through the folded generator.
+    def class_sampler(
+        self, class_index: int
+    ) -> Callable[[int, torch.Generator | None], torch.Tensor]:
+        """A function ``(n_rows, generator) -> rows`` of one class, folded once.
 
-        Draws the same noise as ``sample(torch.full((n_rows,), class_index))``
-        and gives the same rows up to float rounding
-        (:meth:`ConditionalMLP.for_class`). Eval mode only.
+        The function draws the same noise as ``sample`` does for ``n_rows``
+        labels ``class_index`` and gives the same rows up to float rounding,
+        through the generator folded for that class
+        (:meth:`ConditionalMLP.for_class`), which is built here once for all
+        the calls. Eval mode only.
         """
         weight = self.generator_head.weight
         if not self.generator.blocks:
-            labels = torch.full((n_rows,), class_index, device=weight.device)
-            return self.sample(labels, generator)
-        noise = torch.randn(
-            (n_rows, self.noise_dim),
-            generator=generator,
-            device=weight.device,
-            dtype=weight.dtype,
+            return lambda n_rows, generator=None: self.sample(
+                torch.full((n_rows,), class_index, device=weight.device), generator
+            )
+        network = nn.Sequential(
+            self.generator.for_class(class_index), self.generator_head
         )
-        return self.generator_head(self.generator.for_class(class_index)(noise))
+
+        def sample(n_rows: int, generator: torch.Generator | None = None):
+            noise = torch.randn(
+                (n_rows, self.noise_dim),
+                generator=generator,
+                device=weight.device,
+                dtype=weight.dtype,
+            )
+            return network(noise)
+
+        return sample
 
 
 def discriminator_loss(

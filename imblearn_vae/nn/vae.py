@@ -1,6 +1,6 @@
 """The conditional variational autoencoder (Sohn et al., 2015)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -110,29 +110,35 @@ class ConditionalVAE(nn.Module):
         )
         return self.decode(z, y)
 
-    def sample_class(
-        self,
-        n_rows: int,
-        class_index: int,
-        generator: torch.Generator | None = None,
-    ) -> torch.Tensor:
-        """``sample`` for ``n_rows`` rows of one class, through the folded decoder.
+    def class_sampler(
+        self, class_index: int
+    ) -> Callable[[int, torch.Generator | None], torch.Tensor]:
+        """A function ``(n_rows, generator) -> rows`` of one class, folded once.
 
-        Draws the same ``z`` as ``sample(torch.full((n_rows,), class_index))``
-        and gives the same rows up to float rounding
-        (:meth:`ConditionalMLP.for_class`). Eval mode only.
+        The function draws the same ``z`` as ``sample`` does for ``n_rows``
+        labels ``class_index`` and gives the same rows up to float rounding,
+        through the decoder folded for that class
+        (:meth:`ConditionalMLP.for_class`), which is built here once for all
+        the calls. Eval mode only; the function sees later weight changes
+        only if built again.
         """
         weight = self.output_head.weight
         if not self.decoder.blocks:
-            labels = torch.full((n_rows,), class_index, device=weight.device)
-            return self.sample(labels, generator)
-        z = torch.randn(
-            (n_rows, self.latent_dim),
-            generator=generator,
-            device=weight.device,
-            dtype=weight.dtype,
-        )
-        return self.output_head(self.decoder.for_class(class_index)(z))
+            return lambda n_rows, generator=None: self.sample(
+                torch.full((n_rows,), class_index, device=weight.device), generator
+            )
+        decoder = nn.Sequential(self.decoder.for_class(class_index), self.output_head)
+
+        def sample(n_rows: int, generator: torch.Generator | None = None):
+            z = torch.randn(
+                (n_rows, self.latent_dim),
+                generator=generator,
+                device=weight.device,
+                dtype=weight.dtype,
+            )
+            return decoder(z)
+
+        return sample
 
 
 def vae_loss(

@@ -53,7 +53,7 @@ def test_folding_refuses_training_mode_and_empty_networks():
 
 
 @pytest.mark.parametrize("hidden", [(12,), ()])
-def test_vae_sample_class_matches_sample(hidden):
+def test_vae_class_sampler_matches_sample(hidden):
     vae = ConditionalVAE(6, 3, hidden, 4, "conditional", "conditional").eval()
     with torch.no_grad():
         for _ in range(3):  # give the running statistics something to hold
@@ -61,15 +61,15 @@ def test_vae_sample_class_matches_sample(hidden):
         vae.eval()
         labels = torch.full((20,), 2)
         general = vae.sample(labels, torch.Generator().manual_seed(1))
-        folded = vae.sample_class(20, 2, torch.Generator().manual_seed(1))
+        folded = vae.class_sampler(2)(20, torch.Generator().manual_seed(1))
     torch.testing.assert_close(folded, general, rtol=1e-5, atol=1e-5)
 
 
-def test_gan_sample_class_matches_sample():
+def test_gan_class_sampler_matches_sample():
     gan = ConditionalGAN(6, 3, 4, (12, 10), (8,))
     with torch.no_grad():
         gan.train().sample(torch.randint(0, 3, (16,)))
         gan.eval()
         general = gan.sample(torch.full((20,), 1), torch.Generator().manual_seed(1))
-        folded = gan.sample_class(20, 1, torch.Generator().manual_seed(1))
+        folded = gan.class_sampler(1)(20, torch.Generator().manual_seed(1))
     torch.testing.assert_close(folded, general, rtol=1e-5, atol=1e-5)
