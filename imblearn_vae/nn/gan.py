@@ -6,7 +6,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .mlp import ConditionalMLP
+from .mlp import ConditionalMLP, folded_sampler
 
 
 class ConditionalGAN(nn.Module):
@@ -86,31 +86,13 @@ class ConditionalGAN(nn.Module):
     ) -> Callable[[int, torch.Generator | None], torch.Tensor]:
         """A function ``(n_rows, generator) -> rows`` of one class, folded once.
 
-        The function draws the same noise as ``sample`` does for ``n_rows``
-        labels ``class_index`` and gives the same rows up to float rounding,
-        through the generator folded for that class
-        (:meth:`ConditionalMLP.for_class`), which is built here once for all
-        the calls. Eval mode only.
+        Same rows as :meth:`sample` for ``n_rows`` labels ``class_index`` up to
+        float rounding, through the generator folded for that class
+        (:func:`~imblearn_vae.nn.mlp.folded_sampler`). Eval mode only.
         """
-        weight = self.generator_head.weight
-        if not self.generator.blocks:
-            return lambda n_rows, generator=None: self.sample(
-                torch.full((n_rows,), class_index, device=weight.device), generator
-            )
-        network = nn.Sequential(
-            self.generator.for_class(class_index), self.generator_head
+        return folded_sampler(
+            self.generator, self.generator_head, class_index, self.sample
         )
-
-        def sample(n_rows: int, generator: torch.Generator | None = None):
-            noise = torch.randn(
-                (n_rows, self.noise_dim),
-                generator=generator,
-                device=weight.device,
-                dtype=weight.dtype,
-            )
-            return network(noise)
-
-        return sample
 
 
 def discriminator_loss(

@@ -2,7 +2,7 @@
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import torch
@@ -207,6 +207,52 @@ class ConditionalMLP(nn.Module):
             # cost on a CPU.
             layers += [linear, nn.LeakyReLU(NEGATIVE_SLOPE, inplace=True)]
         return nn.Sequential(*layers)
+
+
+def folded_sampler(
+    network: ConditionalMLP,
+    head: nn.Module,
+    class_index: int,
+    sample: Callable[[torch.Tensor, torch.Generator | None], torch.Tensor],
+) -> Callable[[int, torch.Generator | None], torch.Tensor]:
+    """A function ``(n_rows, generator) -> rows`` of one class, folded once.
+
+    The shared fast path of the generative networks: ``head(network(noise,
+    y))`` with ``noise ~ N(0, I)`` of ``network.in_features`` columns drawn as
+    their ``sample`` draws it, through ``network.for_class(class_index)``,
+    which is built here once for all the calls (eval mode only; later weight
+    changes need a new function). The rows are those of ``sample`` for
+    ``n_rows`` labels ``class_index`` up to float rounding.
+
+    Parameters
+    ----------
+    network : ConditionalMLP
+        The decoder or generator body.
+    head : torch.nn.Module
+        The output layer after it.
+    class_index : int
+        The class of every row.
+    sample : callable
+        The network's general ``sample(y, generator)``, used where there is no
+        hidden block to fold into.
+    """
+    weight = next(head.parameters())
+    if not network.blocks:
+        return lambda n_rows, generator=None: sample(
+            torch.full((n_rows,), class_index, device=weight.device), generator
+        )
+    folded = nn.Sequential(network.for_class(class_index), head)
+
+    def draw(n_rows: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        noise = torch.randn(
+            (n_rows, network.in_features),
+            generator=generator,
+            device=weight.device,
+            dtype=weight.dtype,
+        )
+        return folded(noise)
+
+    return draw
 
 
 def _empty_linear(in_features: int, out_features: int, like: torch.Tensor) -> nn.Linear:

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from .mixed import CategoricalBlocks
-from .mlp import ConditionalMLP, Normalization
+from .mlp import ConditionalMLP, Normalization, folded_sampler
 
 
 class ConditionalVAE(nn.Module):
@@ -115,30 +115,11 @@ class ConditionalVAE(nn.Module):
     ) -> Callable[[int, torch.Generator | None], torch.Tensor]:
         """A function ``(n_rows, generator) -> rows`` of one class, folded once.
 
-        The function draws the same ``z`` as ``sample`` does for ``n_rows``
-        labels ``class_index`` and gives the same rows up to float rounding,
-        through the decoder folded for that class
-        (:meth:`ConditionalMLP.for_class`), which is built here once for all
-        the calls. Eval mode only; the function sees later weight changes
-        only if built again.
+        Same rows as :meth:`sample` for ``n_rows`` labels ``class_index`` up to
+        float rounding, through the decoder folded for that class
+        (:func:`~imblearn_vae.nn.mlp.folded_sampler`). Eval mode only.
         """
-        weight = self.output_head.weight
-        if not self.decoder.blocks:
-            return lambda n_rows, generator=None: self.sample(
-                torch.full((n_rows,), class_index, device=weight.device), generator
-            )
-        decoder = nn.Sequential(self.decoder.for_class(class_index), self.output_head)
-
-        def sample(n_rows: int, generator: torch.Generator | None = None):
-            z = torch.randn(
-                (n_rows, self.latent_dim),
-                generator=generator,
-                device=weight.device,
-                dtype=weight.dtype,
-            )
-            return decoder(z)
-
-        return sample
+        return folded_sampler(self.decoder, self.output_head, class_index, self.sample)
 
 
 def vae_loss(
