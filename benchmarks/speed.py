@@ -9,10 +9,13 @@ steps, over time) as a share of the ceiling; generation rows per second and
 its share; SMOTE's and RandomOverSampler's ``fit_resample`` seconds; the peak
 resident memory of one ``fit_resample`` (in a child process); and how
 ``fit_resample`` time grows with the number of rows (fitted exponent).
+``--batch-size`` adds sampler rows for other training batch sizes (the
+paper's is 128; the memory and scaling figures always use 128).
 
     python benchmarks/speed.py                 # KDDTrain+, 2 epochs per fit
     python benchmarks/speed.py --quick         # seconds: a smoke test
     python benchmarks/speed.py --device cuda   # the same on a GPU
+    python benchmarks/speed.py --batch-size 128 512 2048  # larger batches too
 
 On a GPU the ceiling is float32 ``torch.mm`` on that GPU (TF32 left off, as
 torch's default is), and the peak memory line adds the GPU's peak allocation.
@@ -79,8 +82,10 @@ def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
     return counter.get_total_flops()
 
 
-def measure_sampler(name, X, y, epochs, ceiling, device) -> dict:
-    sampler = SAMPLERS[name](epochs=epochs, random_state=0, device=device)
+def measure_sampler(name, X, y, epochs, batch_size, ceiling, device) -> dict:
+    sampler = SAMPLERS[name](
+        epochs=epochs, batch_size=batch_size, random_state=0, device=device
+    )
     start = time.perf_counter()
     sampler.fit_resample(X, y)
     fit_seconds = time.perf_counter() - start
@@ -99,6 +104,7 @@ def measure_sampler(name, X, y, epochs, ceiling, device) -> dict:
         generation_seconds = min(generation_seconds, time.perf_counter() - start)
     return {
         "sampler": name,
+        "batch": batch_size,
         "fit_resample s": fit_seconds,
         "s / epoch": epoch_seconds,
         "train rows/s": len(y) / epoch_seconds,
@@ -159,6 +165,10 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--samplers", nargs="+", choices=list(SAMPLERS),
                         default=list(SAMPLERS))  # fmt: skip
+    parser.add_argument(
+        "--batch-size", type=int, nargs="+", default=[128],
+        help="training batch sizes to time (128 is the paper's)",
+    )  # fmt: skip
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, ...")
     parser.add_argument(
@@ -192,8 +202,11 @@ def main(argv=None) -> int:
     print(f"matmul ceiling: {ceiling / 1e9:.1f} GFLOP/s", flush=True)
     results = []
     for name in args.samplers:
-        results.append(measure_sampler(name, X, y, args.epochs, ceiling, device))
-        print(markdown(results[-1:]), flush=True)
+        for batch_size in args.batch_size:
+            results.append(
+                measure_sampler(name, X, y, args.epochs, batch_size, ceiling, device)
+            )
+            print(markdown(results[-1:]), flush=True)
 
     baselines = []
     for label, sampler in (

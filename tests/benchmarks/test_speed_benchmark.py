@@ -9,6 +9,7 @@ from tests.conftest import REPO_ROOT
 def test_quick_speed_benchmark(nsl_kdd_home, tmp_path):
     command = [
         sys.executable, str(REPO_ROOT / "benchmarks" / "speed.py"), "--quick",
+        "--batch-size", "128", "512",
         "--out", str(tmp_path), "--data-home", str(nsl_kdd_home),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
@@ -20,3 +21,6 @@ def test_quick_speed_benchmark(nsl_kdd_home, tmp_path):
     ]  # fmt: skip
     for figure in figures:
         assert figure in report
+    # one row per batch size asked for, in the sampler table
+    assert "| dcbn-vae | 128 |" in report
+    assert "| dcbn-vae | 512 |" in report
