@@ -545,7 +545,20 @@ class BaseGenerativeSampler(BaseOverSampler):
         numeric = rows if blocks is None else rows[:, : blocks.n_numeric]
         if self.scaler_ is not None and len(rows):  # sklearn scalers refuse 0 rows
             numeric = self.scaler_.inverse_transform(numeric)
-        numeric = np.clip(numeric, self.data_min_, self.data_max_)
+        # Clip in place in the output's float precision (float64 for integer
+        # and mixed output), with the bounds in that dtype: they are training
+        # values, exact there, so no row leaves the range. np.clip with the
+        # float64 bounds widened float32 rows to float64 and back (4x slower).
+        output_float = (
+            self._output_dtype
+            if np.issubdtype(self._output_dtype, np.floating)
+            else np.float64
+        )
+        numeric = numeric.astype(
+            np.promote_types(numeric.dtype, output_float), copy=False
+        )
+        np.maximum(numeric, self.data_min_.astype(numeric.dtype), out=numeric)
+        np.minimum(numeric, self.data_max_.astype(numeric.dtype), out=numeric)
         if blocks is None:
             if np.issubdtype(self._output_dtype, np.integer):
                 numeric = np.rint(numeric)

@@ -19,14 +19,13 @@ PROPERTY_SETTINGS = settings(
 def imbalanced_data(draw):
     sizes = draw(st.lists(st.integers(2, 25), min_size=2, max_size=4))
     n_features = draw(st.integers(1, 5))
-    dtype = draw(st.sampled_from([np.float32, np.float64]))
-    X = draw(
-        arrays(
-            dtype,
-            (sum(sizes), n_features),
-            elements=st.floats(-1e3, 1e3, allow_nan=False, width=32),
-        )
+    dtype = draw(st.sampled_from([np.float32, np.float64, np.int32]))
+    elements = (
+        st.integers(-1000, 1000)
+        if dtype is np.int32
+        else st.floats(-1e3, 1e3, allow_nan=False, width=32)
     )
+    X = draw(arrays(dtype, (sum(sizes), n_features), elements=elements))
     labels = draw(
         st.sampled_from([np.arange(len(sizes)), np.array(list("abcd")[: len(sizes)])])
     )
