@@ -2,13 +2,14 @@
 machine's matmul ceiling, SMOTE and random oversampling.
 
 Reports (and writes as Markdown to ``<out>/speed.md``): the dense float32
-matmul throughput measured in the same run (the ceiling); for each generative
-sampler with the paper's settings, seconds per epoch, training rows per
-second and achieved training FLOP/s (FLOPs per step counted by torch, times
-steps, over time) as a share of the ceiling; generation rows per second and
-its share; SMOTE's and RandomOverSampler's ``fit_resample`` seconds; the peak
-resident memory of one ``fit_resample`` (in a child process); and how
-``fit_resample`` time grows with the number of rows (fitted exponent).
+matmul throughput measured in the same run (the ceiling, measured again
+around each sampler's timings); for each generative sampler with the paper's
+settings, seconds per epoch, training rows per second and achieved training
+FLOP/s (FLOPs per step counted by torch, times steps, over time) as a share
+of the ceiling; generation rows per second and its share; SMOTE's and
+RandomOverSampler's ``fit_resample`` seconds; the peak resident memory of one
+``fit_resample`` (in a child process); and how ``fit_resample`` time grows
+with the number of rows (fitted exponent).
 ``--batch-size`` adds sampler rows for other training batch sizes (the
 paper's is 128; the memory and scaling figures always use 128).
 
@@ -82,16 +83,26 @@ def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
     return counter.get_total_flops()
 
 
-def measure_sampler(name, X, y, epochs, batch_size, ceiling, device) -> dict:
+def measure_sampler(name, X, y, epochs, batch_size, measure_ceiling, device) -> dict:
+    """Time one sampler's training and generation against the matmul ceiling.
+
+    The ceiling is measured again before training, between training and
+    generation, and after generation, and each share is taken against the
+    mean of the two measurements around it: a shared or throttled machine
+    changes its speed within minutes, and a share against a ceiling taken at
+    another time would mix that drift into the figure.
+    """
     sampler = SAMPLERS[name](
         epochs=epochs, batch_size=batch_size, random_state=0, device=device
     )
+    ceilings = [measure_ceiling()]
     start = time.perf_counter()
     sampler.fit_resample(X, y)
     fit_seconds = time.perf_counter() - start
     epoch_seconds = float(np.median([r["duration"] for r in sampler.history_]))
     steps = int(np.ceil(len(y) / sampler.batch_size))
     train_flops = training_flops_per_step(sampler, X, y) * steps / epoch_seconds
+    ceilings.append(measure_ceiling())
 
     klass, n_rows = sampler.classes_[0], 20_000
     with FlopCounterMode(display=False) as counter:
@@ -102,17 +113,21 @@ def measure_sampler(name, X, y, epochs, batch_size, ceiling, device) -> dict:
         start = time.perf_counter()
         sampler.sample(n_rows, klass)
         generation_seconds = min(generation_seconds, time.perf_counter() - start)
+    ceilings.append(measure_ceiling())
+    train_ceiling, generation_ceiling = np.mean(ceilings[:2]), np.mean(ceilings[1:])
+    generation_flops = flops_per_row * n_rows / generation_seconds
     return {
         "sampler": name,
         "batch": batch_size,
+        "ceiling GFLOP/s": f"{min(ceilings) / 1e9:.0f}-{max(ceilings) / 1e9:.0f}",
         "fit_resample s": fit_seconds,
         "s / epoch": epoch_seconds,
         "train rows/s": len(y) / epoch_seconds,
         "train GFLOP/s": train_flops / 1e9,
-        "train % ceiling": 100 * train_flops / ceiling,
+        "train % ceiling": 100 * train_flops / train_ceiling,
         "gen rows/s": n_rows / generation_seconds,
-        "gen GFLOP/s": flops_per_row * n_rows / generation_seconds / 1e9,
-        "gen % ceiling": 100 * flops_per_row * n_rows / generation_seconds / ceiling,
+        "gen GFLOP/s": generation_flops / 1e9,
+        "gen % ceiling": 100 * generation_flops / generation_ceiling,
     }
 
 
@@ -194,17 +209,20 @@ def main(argv=None) -> int:
         machine += f", device {torch.cuda.get_device_name(device)}"
     print(f"{machine}; {subset}: {X.shape[0]} rows x {X.shape[1]} features", flush=True)
 
-    ceiling = matmul_ceiling(
-        device,
-        size=8192 if device.type == "cuda" else 2048,
-        seconds=0.5 if args.quick else 3.0,
-    )
+    size = 8192 if device.type == "cuda" else 2048
+    ceiling = matmul_ceiling(device, size, seconds=0.5 if args.quick else 3.0)
+
+    def measure_ceiling() -> float:
+        return matmul_ceiling(device, size, seconds=0.25 if args.quick else 1.0)
+
     print(f"matmul ceiling: {ceiling / 1e9:.1f} GFLOP/s", flush=True)
     results = []
     for name in args.samplers:
         for batch_size in args.batch_size:
             results.append(
-                measure_sampler(name, X, y, args.epochs, batch_size, ceiling, device)
+                measure_sampler(
+                    name, X, y, args.epochs, batch_size, measure_ceiling, device
+                )
             )
             print(markdown(results[-1:]), flush=True)
 
@@ -229,7 +247,9 @@ def main(argv=None) -> int:
             f"{subset}, {X.shape[0]} rows x {X.shape[1]} features, "
             f"{args.epochs} epochs per fit.",
             f"Matmul ceiling (torch.mm on {device.type}, float32): "
-            f"{ceiling / 1e9:.1f} GFLOP/s.",
+            f"{ceiling / 1e9:.1f} GFLOP/s at the start; each sampler row's shares "
+            "are of the ceiling measured around that training and generation "
+            "(its range in the row).",
             markdown(results),
             markdown(baselines),
             f"Peak resident memory of one {args.samplers[0]} fit_resample "
