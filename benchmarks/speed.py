@@ -71,7 +71,8 @@ def matmul_ceiling(device, size: int = 2048, seconds: float = 2.0) -> float:
 
 def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
     """FLOPs of one optimisation step on a batch, as torch counts them."""
-    rows = torch.from_numpy(sampler.scaler_.transform(X[: sampler.batch_size]))
+    rows = sampler.table_encoder_.transform(X[: sampler.batch_size])
+    rows = torch.from_numpy(rows)
     labels = torch.from_numpy(np.searchsorted(sampler.classes_, y[: len(rows)]))
     rows, labels = rows.to(sampler.device_), labels.to(sampler.device_)
     sampler.module_.train()

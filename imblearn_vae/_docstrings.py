@@ -86,24 +86,11 @@ _fitted_attributes = """sampling_strategy_ : dict
         One record per epoch: ``"epoch"``, each training loss, and
         ``"duration"`` in seconds. ``pandas.DataFrame(history_)`` gives a table.
 
-    scaler_ : sklearn transformer or None
-        The fitted internal scaler (of the numeric columns).
-
-    data_min_, data_max_ : ndarray of shape (n_numeric_features,)
-        Range of each numeric column in training; generated values are
-        clipped to it.
-
-    categorical_features_ : ndarray of int
-        Indices of the categorical columns (set only with
-        ``categorical_features``).
-
-    numeric_features_ : ndarray of int
-        Indices of the numeric columns (set only with
-        ``categorical_features``).
-
-    categorical_encoder_ : estimator or None
-        The fitted clone of ``categorical_encoder`` (set only with
-        ``categorical_features``; None when no column is categorical).
+    table_encoder_ : TableEncoder
+        The fitted data path: the numeric transform (``scaler_``), the
+        training range each numeric column is clipped to (``data_min_``,
+        ``data_max_``), the column kinds (``categorical_features_``,
+        ``numeric_features_``) and the fitted ``categorical_encoder_``.
 
     n_epochs_ : int
         Epochs run (fewer than ``epochs`` when training stopped early).

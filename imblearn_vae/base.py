@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from numbers import Integral, Real
-from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -24,23 +23,14 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
 from imblearn.utils._validation import _check_X
 from scipy import sparse
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
 
-from ._columns import (
-    categorical_columns,
-    column_names,
-    fit_categorical_encoder,
-    integer_columns,
-    is_dataframe,
-    numeric_columns,
-    resolve_categorical_features,
-)
-from .nn import CategoricalBlocks
+from ._columns import is_dataframe
+from ._table import SCALINGS, TableEncoder, check_table
 
 #: Rows decoded per forward pass in generation, by device type: bounds memory
 #: whatever the number of rows asked for. On a CPU, chunks whose activations
@@ -55,8 +45,6 @@ MMD_MAX_ROWS = 1024
 
 #: A class must have this many rows before the sampler generates more of it.
 MIN_CLASS_SAMPLES = 2
-
-_SCALERS = {"minmax": MinMaxScaler, "standard": StandardScaler}
 
 #: Constraint of the hidden-width parameters; :func:`check_hidden_layer_sizes`
 #: checks the values at fit time.
@@ -82,9 +70,14 @@ class BaseGenerativeSampler(BaseOverSampler):
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "scaling": [StrOptions({"minmax", "standard"}), None],
+        "scaling": [
+            StrOptions(set(SCALINGS)),
+            HasMethods(["fit_transform", "inverse_transform"]),
+            None,
+        ],
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "class_balance": [Interval(Real, 0, 1, closed="both")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -108,6 +101,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         scaling="minmax",
         device="auto",
         n_threads=None,
+        class_balance=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -124,6 +118,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.scaling = scaling
         self.device = device
         self.n_threads = n_threads
+        self.class_balance = class_balance
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -191,6 +186,14 @@ class BaseGenerativeSampler(BaseOverSampler):
 
         return draw
 
+    def _prepare_generation(self, X: torch.Tensor, y: torch.Tensor) -> None:
+        """Called once after training with all the rows, before any generation.
+
+        For samplers that draw new rows from what the trained network makes of
+        the real ones (a VAE decoding the latent codes of real rows); the
+        default does nothing.
+        """
+
     def _validation_loss(
         self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator
     ) -> float:
@@ -226,9 +229,8 @@ class BaseGenerativeSampler(BaseOverSampler):
         return self._one_hot_blocks(self._sample_scaled(y, generator))
 
     def _one_hot_blocks(self, rows: torch.Tensor) -> torch.Tensor:
-        if self._categorical_blocks is None:
-            return rows
-        return self._categorical_blocks.one_hot(rows)
+        blocks = self.table_encoder_.blocks_
+        return rows if blocks is None else blocks.one_hot(rows)
 
     # ------------------------------------------------------------------
     # Fitting
@@ -244,29 +246,8 @@ class BaseGenerativeSampler(BaseOverSampler):
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         # Checked here, so that fit() too refuses bad columns, and handed on
         # split so that _fit_resample does not convert the columns again.
-        return self._split_columns(X), y, binarize_y
-
-    def _split_columns(self, X) -> "_SplitTable":
-        """Check the columns of a mixed table and split them by kind.
-
-        Raises an error that names the bad column.
-        """
-        if sparse.issparse(X):
-            raise TypeError(
-                f"{type(self).__name__} with categorical_features needs dense X (an "
-                "array or a DataFrame); got a sparse matrix."
-            )
-        names = column_names(X)
-        categorical = resolve_categorical_features(X, self.categorical_features)
-        numeric = np.setdiff1d(np.arange(X.shape[1]), categorical)
-        return _SplitTable(
-            table=X,
-            names=names,
-            categorical=categorical,
-            numeric=numeric,
-            numeric_values=numeric_columns(X, numeric, names),
-            categorical_values=categorical_columns(X, categorical, names),
-        )
+        checked = check_table(X, self.categorical_features, type(self).__name__)
+        return checked, y, binarize_y
 
     def _fit_resample(self, X, y):
         self._check_class_sizes(y)
@@ -274,28 +255,23 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.device_ = _resolve_device(self.device)
         self._random_state = check_random_state(self.random_state)
 
-        if self.categorical_features is None:
-            self._output_dtype = X.dtype
-            self._categorical_blocks = self._frame_dtypes = None
-            # Sparse input is densified for the networks; the output stays sparse.
-            X_dense = X.toarray() if sparse.issparse(X) else X
-            X_scaled = self._fit_scaling(X_dense)
-        else:
-            X_scaled = self._fit_mixed_columns(X)
-        self._n_network_columns = X_scaled.shape[1]
+        self.table_encoder_ = TableEncoder(
+            categorical_features=self.categorical_features,
+            categorical_encoder=self.categorical_encoder,
+            scaling=self.scaling,
+        )
+        X_network = self.table_encoder_.fit_transform(X)
 
         with _torch_threads(self.n_threads):
             self.module_ = self._build_module(
-                X_scaled.shape[1], len(self.classes_), self._torch_generator("cpu")
+                X_network.shape[1], len(self.classes_), self._torch_generator("cpu")
             ).to(self.device_)
             train_rows, validation_rows = self._split_validation(y_encoded)
-            self._train(
-                torch.from_numpy(X_scaled).to(self.device_),
-                torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_),
-                train_rows,
-                validation_rows,
-            )
-            del X_scaled
+            X_tensor = torch.from_numpy(X_network).to(self.device_)
+            y_tensor = torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_)
+            self._train(X_tensor, y_tensor, train_rows, validation_rows)
+            self._prepare_generation(X_tensor, y_tensor)
+            del X_network, X_tensor
             generator = self._torch_generator(self.device_)
             X_new, y_new = [], []
             for klass, n_samples in self.sampling_strategy_.items():
@@ -327,45 +303,6 @@ class BaseGenerativeSampler(BaseOverSampler):
                     "samples of each class it generates rows for; class "
                     f"{_plain(klass)!r} has {counts[klass]}."
                 )
-
-    def _fit_mixed_columns(self, split: "_SplitTable") -> np.ndarray:
-        """Encode a table with categorical columns: ``[scaled numeric | one-hot]``.
-
-        Sets the fitted column attributes and the categorical blocks that the
-        loss and generation use; returns the float32 rows the network sees.
-        """
-        table, categorical, numeric = split.table, split.categorical, split.numeric
-        self.categorical_features_, self.numeric_features_ = categorical, numeric
-        self.categorical_encoder_, one_hot, sizes = fit_categorical_encoder(
-            self.categorical_encoder,
-            split.categorical_values,
-            [split.names[i] for i in categorical],
-        )
-        self._integer_columns = integer_columns(table, numeric)
-        self._frame_dtypes = table.dtypes if is_dataframe(table) else None
-        self._output_dtype = (
-            np.dtype(object)
-            if is_dataframe(table) or table.dtype == object
-            else table.dtype
-        )
-        self._categorical_blocks = CategoricalBlocks(len(numeric), sizes)
-        return np.hstack([self._fit_scaling(split.numeric_values), one_hot])
-
-    def _fit_scaling(self, X: np.ndarray) -> np.ndarray:
-        """Fit the scaler and the clipping range; return a scaled float32 copy."""
-        if X.shape[1]:
-            self.data_min_ = np.min(X, axis=0).astype(np.float64)
-            self.data_max_ = np.max(X, axis=0).astype(np.float64)
-        else:  # a table of categorical columns only
-            self.data_min_ = self.data_max_ = np.empty(0)
-        # One float32 copy, scaled in place: the only copy of the data training keeps.
-        X_scaled = np.array(X, dtype=np.float32, order="C", copy=True)
-        if self.scaling is None or X.shape[1] == 0:
-            self.scaler_ = None
-        else:
-            self.scaler_ = _SCALERS[self.scaling](copy=False).fit(X_scaled)
-            X_scaled = self.scaler_.transform(X_scaled)
-        return X_scaled
 
     def _split_validation(self, y_encoded: np.ndarray):
         """Row indices to train on and to validate on (None, None: no early stopping).
@@ -410,6 +347,9 @@ class BaseGenerativeSampler(BaseOverSampler):
         ``n_iter_no_change`` epochs, and the network of the best epoch is kept.
         """
         n_rows = X.shape[0] if train_rows is None else len(train_rows)
+        row_weights = self._class_balance_weights(
+            y if train_rows is None else y[train_rows]
+        )
         generator = self._torch_generator(self.device_)
         optimizers = self._make_optimizers()
         if validation_rows is not None:
@@ -422,7 +362,7 @@ class BaseGenerativeSampler(BaseOverSampler):
             start = time.perf_counter()
             totals: dict[str, torch.Tensor] = {}
             for batch in _shuffled_batches(
-                n_rows, self.batch_size, generator, X.device
+                n_rows, self.batch_size, generator, X.device, row_weights
             ):
                 if train_rows is not None:
                     batch = train_rows[batch]
@@ -462,6 +402,18 @@ class BaseGenerativeSampler(BaseOverSampler):
             self.module_.load_state_dict(best_state)
         self.n_epochs_ = len(self.history_)
         self.module_.eval()
+
+    def _class_balance_weights(self, y: torch.Tensor) -> torch.Tensor | None:
+        """Each row's chance to be drawn for training, or None to shuffle.
+
+        Class ``c`` of ``n_c`` rows is drawn in proportion to
+        ``n_c ** (1 - class_balance)``: as it comes at 0, every class
+        equally often at 1.
+        """
+        if self.class_balance == 0:
+            return None
+        counts = torch.bincount(y, minlength=len(self.classes_)).to(torch.float64)
+        return counts[y].pow(-self.class_balance)
 
     def _check_finite(self, record: dict) -> None:
         for name, value in record.items():
@@ -519,16 +471,11 @@ class BaseGenerativeSampler(BaseOverSampler):
             rows = self._generate(
                 n_samples, class_index, self._torch_generator(self.device_)
             )
-        if self._frame_dtypes is not None:
-            import pandas as pd  # fitted on a DataFrame: pandas is there
-
-            dtypes = self._frame_dtypes  # indexed by the fitted frame's columns
-            rows = pd.DataFrame(rows, columns=dtypes.index).astype(dtypes.to_dict())
-        return rows
+        return self.table_encoder_.as_frame(rows)
 
     def _generate(self, n_samples: int, class_index: int, generator) -> np.ndarray:
         self.module_.eval()
-        rows = np.empty((n_samples, self._n_network_columns), dtype=np.float32)
+        rows = np.empty((n_samples, self.table_encoder_.n_columns_), dtype=np.float32)
         with torch.no_grad():
             chunk_rows = GENERATION_CHUNK_ROWS.get(
                 self.device_.type, DEFAULT_GENERATION_CHUNK_ROWS
@@ -538,44 +485,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 stop = min(start + chunk_rows, n_samples)
                 chunk = draw(stop - start, generator)
                 rows[start:stop] = self._one_hot_blocks(chunk).cpu().numpy()
-        return self._to_original_units(rows)
-
-    def _to_original_units(self, rows: np.ndarray) -> np.ndarray:
-        blocks = self._categorical_blocks
-        numeric = rows if blocks is None else rows[:, : blocks.n_numeric]
-        if self.scaler_ is not None and len(rows):  # sklearn scalers refuse 0 rows
-            numeric = self.scaler_.inverse_transform(numeric)
-        # Clip in place in the output's float precision (float64 for integer
-        # and mixed output), with the bounds in that dtype: they are training
-        # values, exact there, so no row leaves the range. np.clip with the
-        # float64 bounds widened float32 rows to float64 and back (4x slower).
-        output_float = (
-            self._output_dtype
-            if np.issubdtype(self._output_dtype, np.floating)
-            else np.float64
-        )
-        numeric = numeric.astype(
-            np.promote_types(numeric.dtype, output_float), copy=False
-        )
-        np.maximum(numeric, self.data_min_.astype(numeric.dtype), out=numeric)
-        np.minimum(numeric, self.data_max_.astype(numeric.dtype), out=numeric)
-        if blocks is None:
-            if np.issubdtype(self._output_dtype, np.integer):
-                numeric = np.rint(numeric)
-            return numeric.astype(self._output_dtype, copy=False)
-
-        out = np.empty((len(rows), self.n_features_in_), dtype=self._output_dtype)
-        numeric[:, self._integer_columns] = np.rint(numeric[:, self._integer_columns])
-        for j, column in enumerate(self.numeric_features_):
-            values = numeric[:, j]
-            out[:, column] = (
-                values.astype(np.int64) if self._integer_columns[j] else values
-            )
-        if len(self.categorical_features_) and len(rows):
-            out[:, self.categorical_features_] = (
-                self.categorical_encoder_.inverse_transform(rows[:, blocks.n_numeric :])
-            )
-        return out
+        return self.table_encoder_.inverse_transform(rows)
 
     def _class_index(self, klass) -> int:
         index = np.searchsorted(self.classes_, klass)
@@ -616,17 +526,6 @@ class BaseGenerativeSampler(BaseOverSampler):
                     stacklevel=2,
                 )
                 self.device_ = torch.device("cpu")
-
-
-class _SplitTable(NamedTuple):
-    """A checked mixed table, as ``_check_X_y`` hands it to ``_fit_resample``."""
-
-    table: Any  # the input as given (DataFrame or array): the output's originals
-    names: list
-    categorical: np.ndarray  # column indices
-    numeric: np.ndarray
-    numeric_values: np.ndarray  # float64, finite
-    categorical_values: np.ndarray  # no missing values
 
 
 def _plain(label):
@@ -680,12 +579,24 @@ def _torch_threads(n_threads: int | None) -> Iterator[None]:
 
 
 def _shuffled_batches(
-    n_rows: int, batch_size: int, generator: torch.Generator, device
+    n_rows: int,
+    batch_size: int,
+    generator: torch.Generator,
+    device,
+    row_weights: torch.Tensor | None = None,
 ) -> list[torch.Tensor]:
-    """Index tensors of one shuffled epoch, with no batch of a single row."""
-    batches = list(
-        torch.randperm(n_rows, generator=generator, device=device).split(batch_size)
-    )
+    """Index tensors of one epoch of ``n_rows`` draws, no batch of a single row.
+
+    Without ``row_weights`` a shuffle of the rows; with them, ``n_rows`` rows
+    drawn with replacement in proportion to their weights.
+    """
+    if row_weights is None:
+        order = torch.randperm(n_rows, generator=generator, device=device)
+    else:
+        order = torch.multinomial(
+            row_weights, n_rows, replacement=True, generator=generator
+        )
+    batches = list(order.split(batch_size))
     if len(batches) > 1 and len(batches[-1]) == 1:
         # BatchNorm cannot normalise a single row in training mode.
         batches[-2:] = [torch.cat(batches[-2:])]

@@ -123,6 +123,7 @@ class CGANSampler(BaseGenerativeSampler):
         scaling="minmax",
         device="auto",
         n_threads=None,
+        class_balance=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -140,6 +141,7 @@ class CGANSampler(BaseGenerativeSampler):
             scaling=scaling,
             device=device,
             n_threads=n_threads,
+            class_balance=class_balance,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
@@ -215,8 +217,8 @@ class CGANSampler(BaseGenerativeSampler):
     def _fake_rows(self, y, generator):
         # Categorical blocks as near-one-hot Gumbel-softmax, like the real rows.
         rows = self.module_.sample(y, generator)
-        if self._categorical_blocks is not None:
-            rows = self._categorical_blocks.relax(rows, generator)
+        if self.table_encoder_.blocks_ is not None:
+            rows = self.table_encoder_.blocks_.relax(rows, generator)
         return rows
 
     def _sample_scaled(self, y, generator):

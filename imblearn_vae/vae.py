@@ -5,6 +5,7 @@ from numbers import Integral, Real
 
 import torch
 from imblearn.utils import Substitution
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
@@ -16,6 +17,13 @@ from .base import (
     make_adam,
 )
 from .nn import ConditionalVAE, he_init_, vae_loss
+
+#: Rows encoded per forward pass when posterior sampling encodes the data.
+ENCODING_CHUNK_ROWS = 8192
+
+#: Neighbours of a row's latent code that ``latent_sampling="interpolate"``
+#: picks from: SMOTE's default k.
+INTERPOLATION_NEIGHBORS = 5
 
 
 class _BaseVAESampler(BaseGenerativeSampler):
@@ -30,6 +38,8 @@ class _BaseVAESampler(BaseGenerativeSampler):
         "hidden_layer_sizes": HIDDEN_LAYER_SIZES_CONSTRAINT,
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="left")],
+        "latent_sampling": [StrOptions({"prior", "posterior", "interpolate"})],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -40,12 +50,15 @@ class _BaseVAESampler(BaseGenerativeSampler):
         hidden_layer_sizes=(604,),
         latent_dim=32,
         beta=1.0,
+        latent_sampling="prior",
+        temperature=1.0,
         epochs=120,
         batch_size=128,
         learning_rate=1e-4,
         scaling="minmax",
         device="auto",
         n_threads=None,
+        class_balance=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -63,6 +76,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
             scaling=scaling,
             device=device,
             n_threads=n_threads,
+            class_balance=class_balance,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
@@ -74,6 +88,8 @@ class _BaseVAESampler(BaseGenerativeSampler):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.latent_dim = latent_dim
         self.beta = beta
+        self.latent_sampling = latent_sampling
+        self.temperature = temperature
 
     @abstractmethod
     def _normalizations(self) -> tuple[str, str]:
@@ -99,7 +115,9 @@ class _BaseVAESampler(BaseGenerativeSampler):
 
     def _train_step(self, X, y, optimizers, generator):
         x_hat, mean, log_var = self.module_(X, y, generator=generator)
-        reconstruction, kl = vae_loss(X, x_hat, mean, log_var, self._categorical_blocks)
+        reconstruction, kl = vae_loss(
+            X, x_hat, mean, log_var, self.table_encoder_.blocks_
+        )
         loss = reconstruction + self.beta * kl
         optimizer = optimizers["vae"]
         optimizer.zero_grad(set_to_none=True)
@@ -110,13 +128,86 @@ class _BaseVAESampler(BaseGenerativeSampler):
     def _sample_scaled(self, y, generator):
         return self.module_.sample(y, generator)
 
+    def _prepare_generation(self, X, y):
+        # Posterior sampling decodes around the latent codes of the real rows
+        # of each class: encode them once, with the network as it generates.
+        self._latent_codes = None
+        if self.latent_sampling == "prior":
+            return
+        means, stds = [], []
+        with torch.no_grad():
+            for start in range(0, len(X), ENCODING_CHUNK_ROWS):
+                stop = start + ENCODING_CHUNK_ROWS
+                mean, log_var = self.module_.encode(X[start:stop], y[start:stop])
+                means.append(mean)
+                stds.append(torch.exp(0.5 * log_var))
+        mean, std = torch.cat(means), torch.cat(stds)
+        self._latent_codes = [
+            (mean[y == c].cpu().numpy(), std[y == c].cpu().numpy())
+            for c in range(len(self.classes_))
+        ]
+
     def _class_row_sampler(self, class_index):
-        return self.module_.class_sampler(class_index)
+        decode = self.module_.class_decoder(class_index)
+        draw_codes = self._latent_code_sampler(class_index)
+        return lambda n_rows, generator: decode(draw_codes(n_rows, generator))
+
+    def _latent_code_sampler(self, class_index):
+        """A function ``(n_rows, generator) -> latent codes`` of one class."""
+        device, temperature = self.device_, self.temperature
+        dtype = next(self.module_.parameters()).dtype
+
+        def noise(n_rows, generator):
+            return torch.randn(
+                (n_rows, self.latent_dim), generator=generator, device=device,
+                dtype=dtype,
+            )  # fmt: skip
+
+        if self.latent_sampling == "prior":
+            return lambda n_rows, generator: temperature * noise(n_rows, generator)
+
+        mean, std = (
+            torch.from_numpy(codes).to(device)
+            for codes in self._latent_codes[class_index]
+        )
+
+        def pick(n_rows, generator, high=None):
+            high = len(mean) if high is None else high
+            return torch.randint(high, (n_rows,), generator=generator, device=device)
+
+        if self.latent_sampling == "posterior":
+
+            def draw_posterior(n_rows, generator):
+                rows = pick(n_rows, generator)
+                return mean[rows] + temperature * std[rows] * noise(n_rows, generator)
+
+            return draw_posterior
+
+        # "interpolate": as SMOTE, but between the latent means of a real row
+        # and of one of its nearest neighbours of the same class.
+        n_neighbors = min(INTERPOLATION_NEIGHBORS, len(mean) - 1)
+        if n_neighbors == 0:
+            return lambda n_rows, generator: mean[pick(n_rows, generator)]
+        neighbors = NearestNeighbors(n_neighbors=n_neighbors + 1).fit(mean.cpu())
+        neighbors = torch.from_numpy(
+            neighbors.kneighbors(return_distance=False)[:, :n_neighbors]
+        ).to(device)
+
+        def draw_between(n_rows, generator):
+            rows = pick(n_rows, generator)
+            other = neighbors[rows, pick(n_rows, generator, high=n_neighbors)]
+            step = torch.rand((n_rows, 1), generator=generator, device=device,
+                              dtype=dtype)  # fmt: skip
+            return mean[rows] + step * (mean[other] - mean[rows])
+
+        return draw_between
 
     def _validation_loss(self, X, y, generator):
         # The training objective on held-out rows (the negative ELBO).
         x_hat, mean, log_var = self.module_(X, y, generator=generator)
-        reconstruction, kl = vae_loss(X, x_hat, mean, log_var, self._categorical_blocks)
+        reconstruction, kl = vae_loss(
+            X, x_hat, mean, log_var, self.table_encoder_.blocks_
+        )
         return float(reconstruction + self.beta * kl)
 
 
@@ -202,6 +293,8 @@ class DCBNVAESampler(_BaseVAESampler):
         hidden_layer_sizes=(604,),
         latent_dim=32,
         beta=1.0,
+        latent_sampling="prior",
+        temperature=1.0,
         cbn_layers="both",
         epochs=120,
         batch_size=128,
@@ -209,6 +302,7 @@ class DCBNVAESampler(_BaseVAESampler):
         scaling="minmax",
         device="auto",
         n_threads=None,
+        class_balance=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -223,12 +317,15 @@ class DCBNVAESampler(_BaseVAESampler):
             hidden_layer_sizes=hidden_layer_sizes,
             latent_dim=latent_dim,
             beta=beta,
+            latent_sampling=latent_sampling,
+            temperature=temperature,
             epochs=epochs,
             batch_size=batch_size,
             learning_rate=learning_rate,
             scaling=scaling,
             device=device,
             n_threads=n_threads,
+            class_balance=class_balance,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,

@@ -64,7 +64,7 @@ def test_raw_nsl_kdd_frame_goes_straight_in(raw_nsl_kdd, Sampler):
     for column in CATEGORICAL:  # every generated value was seen in training
         assert new[column].isin(X[column].unique()).all(), column
     assert new["service"].nunique() > 1
-    assert list(sampler.categorical_features_) == [1, 2, 3]
+    assert list(sampler.table_encoder_.categorical_features_) == [1, 2, 3]
     numeric = new.drop(columns=CATEGORICAL)
     assert (
         ((numeric >= X[numeric.columns].min()) & (numeric <= X[numeric.columns].max()))
@@ -107,8 +107,8 @@ def test_column_names_indices_and_masks_agree(categorical_features):
     frame, y = _shop_frame()
     sampler = tiny(SAMPLER_CLASSES[0], categorical_features=categorical_features)
     X_res, _ = sampler.fit_resample(frame, y)
-    assert list(sampler.categorical_features_) == [3, 4]
-    assert list(sampler.numeric_features_) == [0, 1, 2]
+    assert list(sampler.table_encoder_.categorical_features_) == [3, 4]
+    assert list(sampler.table_encoder_.numeric_features_) == [0, 1, 2]
     reference = tiny(SAMPLER_CLASSES[0], categorical_features=[3, 4])
     pd.testing.assert_frame_equal(X_res, reference.fit_resample(frame, y)[0])
 
@@ -120,7 +120,7 @@ def test_a_sparse_output_encoder_is_accepted():
                    categorical_encoder=encoder)  # fmt: skip
     X_res, _ = sampler.fit_resample(frame, y)
     assert set(X_res["shop"]) == {"north", "south"}
-    assert sampler.categorical_encoder_ is not encoder  # a fitted clone
+    assert sampler.table_encoder_.categorical_encoder_ is not encoder  # a fitted clone
 
 
 def test_sample_gives_a_frame_with_the_fitted_dtypes():
@@ -291,3 +291,18 @@ def test_generated_rows_keep_the_category_to_range_relation(Sampler):
     assert near_own_level.mean() > 0.8
     # both levels are generated (the training share of "low" is 70%)
     assert 0.4 < (rows["level"] == "low").mean() < 0.95
+
+
+def test_table_encoder_transform_matches_fit_transform(imbalanced):
+    from imblearn_vae._table import TableEncoder, check_table
+
+    pd = pytest.importorskip("pandas")
+    X, _ = imbalanced
+    frame = pd.DataFrame(X[:, :3], columns=["a", "b", "c"]).assign(
+        kind=pd.Categorical(np.where(X[:, 3] > 3, "high", "low"))
+    )
+    for table, categorical in ((X, None), (frame, "auto")):
+        encoder = TableEncoder(categorical_features=categorical, scaling="log")
+        checked = table if categorical is None else check_table(table, "auto", "t")
+        fitted = encoder.fit_transform(checked)
+        np.testing.assert_allclose(encoder.transform(checked), fitted, atol=1e-6)

@@ -90,9 +90,7 @@ class ConditionalGAN(nn.Module):
         float rounding, through the generator folded for that class
         (:func:`~imblearn_vae.nn.mlp.folded_sampler`). Eval mode only.
         """
-        return folded_sampler(
-            self.generator, self.generator_head, class_index, self.sample
-        )
+        return folded_sampler(self.generator, self.generator_head, class_index)
 
 
 def discriminator_loss(

@@ -209,39 +209,41 @@ class ConditionalMLP(nn.Module):
         return nn.Sequential(*layers)
 
 
+def folded_network(
+    network: ConditionalMLP, head: nn.Module, class_index: int
+) -> Callable[[torch.Tensor], torch.Tensor]:
+    """A function ``inputs -> head(network(inputs, y))`` for one class, folded once.
+
+    The shared fast path of the generative networks: through
+    ``network.for_class(class_index)``, built here once for all the calls
+    (eval mode only; later weight changes need a new function). Same output
+    as the unfolded network with every label ``class_index``, up to float
+    rounding. A network without hidden blocks is called as it is.
+    """
+    if not network.blocks:
+
+        def unfolded(inputs: torch.Tensor) -> torch.Tensor:
+            labels = torch.full(
+                (len(inputs),), class_index, dtype=torch.long, device=inputs.device
+            )
+            return head(network(inputs, labels))
+
+        return unfolded
+    return nn.Sequential(network.for_class(class_index), head)
+
+
 def folded_sampler(
-    network: ConditionalMLP,
-    head: nn.Module,
-    class_index: int,
-    sample: Callable[[torch.Tensor, torch.Generator | None], torch.Tensor],
+    network: ConditionalMLP, head: nn.Module, class_index: int
 ) -> Callable[[int, torch.Generator | None], torch.Tensor]:
     """A function ``(n_rows, generator) -> rows`` of one class, folded once.
 
-    The shared fast path of the generative networks: ``head(network(noise,
-    y))`` with ``noise ~ N(0, I)`` of ``network.in_features`` columns drawn as
-    their ``sample`` draws it, through ``network.for_class(class_index)``,
-    which is built here once for all the calls (eval mode only; later weight
-    changes need a new function). The rows are those of ``sample`` for
-    ``n_rows`` labels ``class_index`` up to float rounding.
-
-    Parameters
-    ----------
-    network : ConditionalMLP
-        The decoder or generator body.
-    head : torch.nn.Module
-        The output layer after it.
-    class_index : int
-        The class of every row.
-    sample : callable
-        The network's general ``sample(y, generator)``, used where there is no
-        hidden block to fold into.
+    ``head(network(noise, y))`` with ``noise ~ N(0, I)`` of
+    ``network.in_features`` columns, drawn as the networks' ``sample`` draws
+    it, through :func:`folded_network`: the rows of ``sample`` for ``n_rows``
+    labels ``class_index`` up to float rounding.
     """
     weight = next(head.parameters())
-    if not network.blocks:
-        return lambda n_rows, generator=None: sample(
-            torch.full((n_rows,), class_index, device=weight.device), generator
-        )
-    folded = nn.Sequential(network.for_class(class_index), head)
+    folded = folded_network(network, head, class_index)
 
     def draw(n_rows: int, generator: torch.Generator | None = None) -> torch.Tensor:
         noise = torch.randn(

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from .mixed import CategoricalBlocks
-from .mlp import ConditionalMLP, Normalization, folded_sampler
+from .mlp import ConditionalMLP, Normalization, folded_network, folded_sampler
 
 
 class ConditionalVAE(nn.Module):
@@ -119,7 +119,16 @@ class ConditionalVAE(nn.Module):
         float rounding, through the decoder folded for that class
         (:func:`~imblearn_vae.nn.mlp.folded_sampler`). Eval mode only.
         """
-        return folded_sampler(self.decoder, self.output_head, class_index, self.sample)
+        return folded_sampler(self.decoder, self.output_head, class_index)
+
+    def class_decoder(self, class_index: int) -> Callable[[torch.Tensor], torch.Tensor]:
+        """A function ``z -> rows`` that decodes latent codes of one class.
+
+        Same rows as :meth:`decode` with every label ``class_index``, up to
+        float rounding, through the decoder folded once for that class
+        (:func:`~imblearn_vae.nn.mlp.folded_network`). Eval mode only.
+        """
+        return folded_network(self.decoder, self.output_head, class_index)
 
 
 def vae_loss(
