@@ -70,7 +70,8 @@ _training_parameters = """epochs : int, default=120
         ``OneHotEncoder(handle_unknown="ignore")``. It is cloned before fitting.
 
     verbose : int, default=0
-        Print one line per epoch with the losses when positive."""
+        1: a progress bar of the epochs (tqdm, on stderr) with the losses
+        and the time left; 2: also one line per epoch with the losses."""
 
 _fitted_attributes = """sampling_strategy_ : dict
         Number of rows generated for each class label.

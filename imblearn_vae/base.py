@@ -9,6 +9,7 @@ step, and how to draw scaled rows of one class.
 """
 
 import copy
+import sys
 import time
 import warnings
 from abc import abstractmethod
@@ -28,6 +29,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
+from tqdm.auto import tqdm
 
 from ._columns import is_dataframe
 from ._table import SCALINGS, TableEncoder, check_table
@@ -358,6 +360,13 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.best_epoch_ = None
         self.history_ = []
         self.module_.train()
+        progress = tqdm(
+            total=self.epochs,
+            desc=type(self).__name__,
+            unit="epoch",
+            disable=self.verbose < 1,
+            leave=True,
+        )
         for epoch in range(1, self.epochs + 1):
             start = time.perf_counter()
             totals: dict[str, torch.Tensor] = {}
@@ -386,8 +395,7 @@ class BaseGenerativeSampler(BaseOverSampler):
             record["duration"] = time.perf_counter() - start
             self._check_finite(record)
             self.history_.append(record)
-            if self.verbose:
-                self._print_progress(record)
+            self._report_progress(progress, record)
             if validation_rows is None:
                 continue
             if record["validation_loss"] < best_loss - self.tol:
@@ -398,6 +406,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 stale_epochs += 1
                 if stale_epochs >= self.n_iter_no_change:
                     break
+        progress.close()
         if best_state is not None:
             self.module_.load_state_dict(best_state)
         self.n_epochs_ = len(self.history_)
@@ -424,18 +433,26 @@ class BaseGenerativeSampler(BaseOverSampler):
                     "or scale the features (scaling='minmax' or 'standard')."
                 )
 
-    def _print_progress(self, record: dict) -> None:
-        width = len(str(self.epochs))
-        losses = "  ".join(
-            f"{name}={value:.4f}"
+    def _report_progress(self, progress: tqdm, record: dict) -> None:
+        """verbose=1: the bar (losses, time left); verbose>=2: a line per epoch too."""
+        if self.verbose < 1:
+            return
+        losses = {
+            name: f"{value:.4g}"
             for name, value in record.items()
             if name not in ("epoch", "duration")
-        )
-        print(
-            f"[{type(self).__name__}] epoch {record['epoch']:>{width}}/{self.epochs}"
-            f"  {losses}  ({record['duration']:.2f}s)",
-            flush=True,
-        )
+        }
+        progress.set_postfix(losses, refresh=False)
+        progress.update()
+        if self.verbose >= 2:
+            width = len(str(self.epochs))
+            progress.write(
+                f"[{type(self).__name__}] epoch {record['epoch']:>{width}}/"
+                f"{self.epochs}  "
+                + "  ".join(f"{name}={value}" for name, value in losses.items())
+                + f"  ({record['duration']:.2f}s)",
+                file=sys.stdout,
+            )
 
     # ------------------------------------------------------------------
     # Generation

@@ -113,17 +113,26 @@ def test_training_reduces_the_loss(Sampler, imbalanced):
     assert sampler.history_[-1]["loss"] < 0.5 * sampler.history_[0]["loss"]
 
 
-def test_verbose_prints_one_line_per_epoch(Sampler, imbalanced, capsys):
+def test_verbose_shows_a_progress_bar_and_lines_per_epoch(Sampler, imbalanced, capsys):
     X, y = imbalanced
     fast(Sampler, verbose=0).fit_resample(X, y)
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr() == ("", "")
+
     sampler = fast(Sampler, verbose=1, epochs=2)
+    sampler.fit_resample(X, y)
+    out, err = capsys.readouterr()
+    losses = set(sampler.history_[-1]) - {"epoch", "duration"}
+    assert out == ""
+    # tqdm's bar on stderr: epochs done of all, the losses, the time left
+    assert "2/2" in err and "<00:00" in err
+    assert losses and all(f"{name}=" in err for name in losses)
+
+    sampler = fast(Sampler, verbose=2, epochs=2)
     sampler.fit_resample(X, y)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     assert "epoch 2/2" in lines[1]
-    losses = set(sampler.history_[-1]) - {"epoch", "duration"}
-    assert losses and all(f"{name}=" in lines[1] for name in losses)
+    assert all(f"{name}=" in lines[1] for name in losses)
 
 
 def test_last_batch_of_one_row_is_merged():
