@@ -2,6 +2,12 @@
 
 from ._version import __version__
 from .gan import CGANSampler
-from .vae import CVAESampler, DCBNVAESampler
+from .vae import PAPER_TABLE_1, CVAESampler, DCBNVAESampler
 
-__all__ = ["CGANSampler", "CVAESampler", "DCBNVAESampler", "__version__"]
+__all__ = [
+    "PAPER_TABLE_1",
+    "CGANSampler",
+    "CVAESampler",
+    "DCBNVAESampler",
+    "__version__",
+]

@@ -239,6 +239,7 @@ class BaseGenerativeSampler(BaseOverSampler):
     # ------------------------------------------------------------------
     def _check_X_y(self, X, y, accept_sparse=None):
         if self.categorical_features is None:
+            _refuse_text_columns(X, type(self).__name__)
             return super()._check_X_y(X, y, accept_sparse=accept_sparse)
         # As SMOTENC: strings and DataFrames pass; columns are checked one by
         # one in fit, with errors that name them.
@@ -300,10 +301,18 @@ class BaseGenerativeSampler(BaseOverSampler):
         counts = Counter(y)
         for klass, n_samples in self.sampling_strategy_.items():
             if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
+                others = {
+                    _plain(k): counts[k] + n
+                    for k, n in self.sampling_strategy_.items()
+                    if n > 0 and k != klass
+                }
                 raise ValueError(
                     f"{type(self).__name__} needs at least {MIN_CLASS_SAMPLES} "
                     "samples of each class it generates rows for; class "
-                    f"{_plain(klass)!r} has {counts[klass]}."
+                    f"{_plain(klass)!r} has {counts[klass]}. To go on without "
+                    "new rows for it, pass a sampling_strategy dict that leaves "
+                    f"it out (here sampling_strategy={others!r}), or remove "
+                    "its rows."
                 )
 
     def _split_validation(self, y_encoded: np.ndarray):
@@ -543,6 +552,38 @@ class BaseGenerativeSampler(BaseOverSampler):
                     stacklevel=2,
                 )
                 self.device_ = torch.device("cpu")
+
+
+def _refuse_text_columns(X, owner: str) -> None:
+    """Name the first text or categorical column of a table meant to be numeric.
+
+    Without this, scikit-learn's check says "could not convert string to
+    float: 'tcp'" and leaves the user to find the column.
+    """
+    if is_dataframe(X):
+        columns = [(name, X[name]) for name in X.columns]
+        text = [n for n, c in columns if c.dtype == object or c.dtype.name in
+                ("category", "string", "str")]  # fmt: skip
+        if not text:
+            return
+        name, example = text[0], X[text[0]].iloc[0]
+    elif isinstance(X, np.ndarray) and X.dtype.kind in "OUS" and X.ndim == 2:
+        for index in range(X.shape[1]):
+            try:
+                X[:, index].astype(np.float64)
+            except (TypeError, ValueError):
+                name, example = index, X[0, index]
+                break
+        else:
+            return
+    else:
+        return
+    raise ValueError(
+        f"{owner}: column {name!r} holds text or categories (e.g. {example!r}), "
+        "not numbers. Pass categorical_features (its name or index, or 'auto' "
+        "for a DataFrame's categorical columns) to model it as a category, or "
+        "encode it first."
+    )
 
 
 def _plain(label):

@@ -18,6 +18,21 @@ from .base import (
 )
 from .nn import ConditionalVAE, he_init_, vae_loss
 
+#: The DCBN-VAE paper's Table 1 settings, as sampler arguments:
+#: ``DCBNVAESampler(**PAPER_TABLE_1)`` is the paper's model (the NSL-KDD
+#: benchmark's "paper settings" rows).
+PAPER_TABLE_1 = dict(
+    hidden_layer_sizes=(604,),
+    latent_dim=32,
+    beta=1.0,
+    epochs=120,
+    batch_size=128,
+    learning_rate=1e-4,
+    scaling="minmax",
+    latent_sampling="prior",
+    class_balance=0.0,
+)
+
 #: Rows encoded per forward pass when posterior sampling encodes the data.
 ENCODING_CHUNK_ROWS = 8192
 

@@ -1,5 +1,6 @@
-"""Data sets: the NSL-KDD loader and its preprocessing."""
+"""Data sets: the NSL-KDD and BoT-IoT loaders and NSL-KDD's preprocessing."""
 
+from ._bot_iot import load_bot_iot
 from ._download import DATA_HOME_ENV, get_data_home
 from ._nsl_kdd import (
     ATTACK_CATEGORIES,
@@ -18,5 +19,6 @@ __all__ = [
     "FEATURE_NAMES",
     "fetch_nsl_kdd",
     "get_data_home",
+    "load_bot_iot",
     "make_nsl_kdd_preprocessor",
 ]

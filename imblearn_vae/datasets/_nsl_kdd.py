@@ -290,7 +290,16 @@ def _locate(subset, data_home, download_if_missing, base_url) -> Path:
             "environment variable at the folder that holds nsl-kdd/, or allow "
             "the download."
         )
-    return download(base_url + f"{subset}.txt", folder / f"{subset}.txt", FILES[subset])
+    url = base_url + f"{subset}.txt"
+    try:
+        return download(url, folder / f"{subset}.txt", FILES[subset])
+    except OSError as error:  # URLError too: no network, no such host
+        raise OSError(
+            f"NSL-KDD's {subset}.txt is not in {folder} and downloading it from "
+            f"{url} failed ({error}). Put {subset}.txt or {subset}.txt.gz into "
+            f"{folder}, or set the IMBLEARN_VAE_DATA environment variable (or "
+            "data_home) to a folder whose nsl-kdd/ holds it."
+        ) from error
 
 
 def _read_columns(path: Path):

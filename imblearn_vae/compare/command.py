@@ -1,0 +1,245 @@
+"""``imblearn-vae compare``: the comparison as a command for any labelled table."""
+
+import argparse
+import datetime
+import os
+import platform
+import shlex
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..datasets import load_bot_iot
+from .classifiers import classifier_label
+from .data import align_test, prepare_table, read_table, split_table
+from .engine import Comparison, read_runs, run_comparison
+from .methods import DEFAULT_METHODS, METHODS, parse_method
+from .report import chart, markdown, summary_rows, write_summary_csv
+
+EXAMPLES = """\
+examples:
+  imblearn-vae compare traffic.csv --label class
+  imblearn-vae compare train.csv --test test.csv --label class \\
+      --methods none smote adasyn dcbn-vae tvae --seeds 0 1 2 3 4 --jobs 2
+  imblearn-vae compare bot_iot.csv --loader bot-iot --label category
+  imblearn-vae compare data.parquet --label y --methods smote "dcbn-vae:epochs=20"
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("train", type=Path, help="training table (CSV or Parquet)")
+    parser.add_argument("--label", required=True, help="the column holding the class")
+    parser.add_argument(
+        "--test", type=Path, help="test table; default: a stratified split of TRAIN"
+    )
+    parser.add_argument(
+        "--test-size",
+        type=float,
+        default=0.3,
+        help="share of TRAIN held out when there is no --test",
+    )
+    parser.add_argument("--split-seed", type=int, default=0)
+    parser.add_argument(
+        "--categorical",
+        nargs="+",
+        default=["auto"],
+        help="categorical columns, or auto (text, category and boolean columns)",
+    )
+    parser.add_argument(
+        "--drop",
+        nargs="+",
+        default=[],
+        help="columns that are not features (ids, other labels)",
+    )
+    parser.add_argument(
+        "--loader",
+        choices=["table", "bot-iot"],
+        default="table",
+        help="bot-iot: read with load_bot_iot (its identifier and "
+        "other label columns left out)",
+    )
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        default=list(DEFAULT_METHODS),
+        metavar="METHOD",
+        help="names from: " + ", ".join(METHODS) + "; arguments as name:key=value,...",
+    )
+    parser.add_argument(
+        "--classifiers",
+        nargs="+",
+        default=["dt"],
+        help="dt, cnn, cnn-lstm, or an import path "
+        "(sklearn.ensemble.RandomForestClassifier)",
+    )
+    parser.add_argument(
+        "--classifier-epochs",
+        type=int,
+        default=10,
+        help="epochs of the CNN classifiers",
+    )
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="(method, seed) runs at a time; -1: one per core",
+    )
+    parser.add_argument(
+        "--threads", type=int, help="torch/BLAS threads per run (default: cores / jobs)"
+    )
+    parser.add_argument("--scheduler", help="Dask scheduler address: run there")
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        help="torch device of the generative samplers and CNNs (cpu, cuda)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="results folder (default: compare-results/<TRAIN name>); "
+        "a rerun resumes there",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rebuild the tables and charts from the runs so far",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _load(path, args):
+    if args.loader == "bot-iot":
+        bunch = load_bot_iot(path, target=args.label)
+        frame = bunch.data.assign(**{args.label: bunch.target.to_numpy()})
+        return frame, bunch.dropped
+    return read_table(path), {}
+
+
+def build_comparison(args, parser) -> Comparison:
+    """The comparison the arguments describe; bad input ends in parser.error."""
+    try:
+        methods = [parse_method(spec) for spec in args.methods]
+        frame, dropped = _load(args.train, args)
+        categorical = "auto" if args.categorical == ["auto"] else args.categorical
+        table = prepare_table(frame, args.label, categorical, args.drop, dropped)
+        if args.test is not None:
+            test_frame, _ = _load(args.test, args)
+            train, test = table, align_test(test_frame, table)
+        else:
+            train, test = split_table(table, args.test_size, args.split_seed)
+    except (ValueError, FileNotFoundError, ImportError) as error:
+        parser.error(str(error))
+    out = args.out or Path("compare-results") / args.train.name.split(".")[0]
+    return Comparison(
+        train=train,
+        test=test,
+        methods=methods,
+        classifiers=list(dict.fromkeys(args.classifiers)),
+        seeds=list(dict.fromkeys(args.seeds)),
+        out=out,
+        device=args.device,
+        classifier_epochs=args.classifier_epochs,
+    )
+
+
+def write_reports(comparison: Comparison, command: str) -> str:
+    """results.md, summary.csv and one chart per classifier; returns the Markdown."""
+    runs = read_runs(comparison.runs_path)
+    specs = [m.spec for m in comparison.methods]
+    labels_of = {m.spec: m.label for m in comparison.methods}
+    sets = list(comparison.evaluation)
+    counts = dict(zip(*np.unique(comparison.train.y, return_counts=True), strict=True))
+    header = [
+        f"# Balancing methods compared: `{command}`",
+        "",
+        f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"torch {torch.__version__}. Training rows {len(comparison.train.y):,} "
+        "(" + ", ".join(f"{k}: {v:,}" for k, v in counts.items()) + "); test rows "
+        f"{len(comparison.test.y):,}; seeds {comparison.seeds}.",
+    ]
+    if comparison.train.dropped:
+        header += [
+            "",
+            "Columns left out: "
+            + "; ".join(f"{c} ({why})" for c, why in comparison.train.dropped.items()),
+        ]
+    sections = [
+        markdown(
+            runs,
+            specs,
+            labels_of,
+            comparison.labels,
+            classifier,
+            set_name,
+            comparison.seeds,
+        )
+        for classifier in comparison.classifiers
+        for set_name in sets
+    ]
+    text = "\n".join(header) + "\n\n" + "\n".join(sections)
+    (comparison.out / "results.md").write_text(text)
+    write_summary_csv(
+        summary_rows(
+            runs,
+            specs,
+            labels_of,
+            comparison.labels,
+            comparison.classifiers,
+            sets,
+            comparison.seeds,
+        ),
+        comparison.out / "summary.csv",
+    )
+    for classifier in comparison.classifiers:
+        for set_name in sets:
+            suffix = "" if len(sets) == 1 else f"_{set_name}"
+            chart(
+                runs,
+                specs,
+                labels_of,
+                classifier,
+                set_name,
+                comparison.out / f"chart_{classifier.replace('.', '_')}{suffix}.png",
+                f"{classifier_label(classifier)} on the {set_name} rows, mean ± std "
+                f"over {len(comparison.seeds)} seeds",
+                comparison.seeds,
+            )
+    return text
+
+
+def _progress_bar(quiet: bool):
+    if quiet:
+        return None
+    from tqdm.auto import tqdm
+
+    def wrap(results, total):
+        return tqdm(results, total=total, desc="runs", unit="run")
+
+    return wrap
+
+
+def run(args, parser, argv) -> int:
+    """Run (or resume) the comparison, write and print its reports."""
+    comparison = build_comparison(args, parser)
+    if not args.report_only:
+        written = run_comparison(
+            comparison,
+            jobs=args.jobs,
+            threads=args.threads,
+            scheduler=args.scheduler,
+            progress=_progress_bar(args.quiet),
+        )
+        for row in written:
+            if row["status"] == "failed":
+                print(
+                    f"{row['label']}, seed {row['seed']}: {row['error']}",
+                    file=sys.stderr,
+                )
+    command = "imblearn-vae compare " + " ".join(map(shlex.quote, argv))
+    text = write_reports(comparison, command)
+    print(text)
+    print(f"written: {comparison.out}/results.md, summary.csv, chart_*.png, runs.csv")
+    return 0

@@ -1,0 +1,365 @@
+"""Run (method, seed) resamplings and score each classifier on them.
+
+Each (method, seed) pair is one task: balance the training table once with
+the method, then train every classifier that has no result for it yet on the
+same rows and score it on each evaluation set (rows of the test table).
+Tasks are independent: they run in parallel with joblib (``jobs``), on one
+machine or on a Dask cluster, and each finished task's rows are appended to
+``runs.csv`` by this process alone, so a stopped comparison resumes where it
+stopped.
+"""
+
+import csv
+import importlib.util
+import json
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from joblib import Parallel, delayed, parallel_config
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+from threadpoolctl import threadpool_limits
+from torch.utils.flop_counter import FlopCounterMode
+
+from ..base import BaseGenerativeSampler
+from ..nn import count_parameters
+from .classifiers import build_classifier
+from .data import Table, make_table_preprocessor
+from .methods import Method
+
+#: The scores of each run, per evaluation set; per-class recall and F1 follow.
+METRICS = (
+    "accuracy",
+    "precision_weighted",
+    "recall_weighted",
+    "f1_weighted",
+    "f1_macro",
+)
+
+
+@dataclass
+class Comparison:
+    """What to compare, on which data, and where the runs go.
+
+    ``evaluation`` names sets of test-table rows to score on (default: all
+    of them, as ``"test"``).
+    """
+
+    train: Table
+    test: Table
+    methods: list[Method]
+    classifiers: list[str]
+    seeds: list[int]
+    out: Path
+    evaluation: dict[str, np.ndarray] | None = None
+    device: str = "cpu"
+    classifier_epochs: int = 10
+    labels: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.evaluation is None:
+            self.evaluation = {"test": np.arange(len(self.test.y))}
+        if not self.labels:
+            seen = set(self.train.y.tolist())
+            self.labels = sorted(seen) + sorted(set(self.test.y.tolist()) - seen)
+
+    @property
+    def runs_path(self) -> Path:
+        return self.out / "runs.csv"
+
+
+def missing_tasks(comparison: Comparison) -> list[tuple[Method, int, list[str]]]:
+    """(method, seed, classifiers without a successful run) still to do."""
+    done = {
+        (r["method"], int(r["seed"]), r["classifier"])
+        for r in read_runs(comparison.runs_path)
+        if r["status"] == "ok"
+    }
+    tasks = []
+    for seed in comparison.seeds:
+        for method in comparison.methods:
+            todo = [
+                c for c in comparison.classifiers if (method.spec, seed, c) not in done
+            ]
+            if todo:
+                tasks.append((method, seed, todo))
+    return tasks
+
+
+def run_comparison(
+    comparison: Comparison,
+    jobs: int = 1,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+) -> list[dict]:
+    """Run every missing task; return the rows written (failed runs included).
+
+    Parameters
+    ----------
+    jobs : int
+        Tasks at a time (joblib's ``n_jobs``); -1 for one per core.
+    threads : int, optional
+        Torch and BLAS threads per task; by default the cores divided by the
+        tasks at a time, so that they do not oversubscribe the machine.
+    scheduler : str, optional
+        Address of a Dask scheduler (``tcp://host:8786``): tasks then run on
+        its workers (``jobs`` tasks at a time), with joblib's Dask backend.
+    progress : callable, optional
+        Wraps the stream of finished tasks, ``progress(iterable, total)``
+        (a progress bar).
+    """
+    return run_tasks(
+        comparison,
+        missing_tasks(comparison),
+        jobs=jobs,
+        threads=threads,
+        scheduler=scheduler,
+        progress=progress,
+        write=lambda row: append_run(comparison.runs_path, row),
+    )
+
+
+def run_tasks(
+    comparison: Comparison,
+    tasks: list[tuple[Method, int, list[str]]],
+    *,
+    jobs: int = 1,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+    write: Callable[[dict], None],
+) -> list[dict]:
+    """Run ``(method, seed, classifiers)`` tasks; ``write`` each row as it comes.
+
+    See :func:`run_comparison` for the arguments; rows are handed to
+    ``write`` in this process, in the order the tasks finish.
+    """
+    comparison.out.mkdir(parents=True, exist_ok=True)
+    (comparison.out / "predictions").mkdir(exist_ok=True)
+    if not tasks:
+        return []
+    n_jobs = jobs if jobs > 0 else os.cpu_count() or 1
+    if threads is None:
+        threads = max(1, (os.cpu_count() or 1) // min(n_jobs, len(tasks)))
+    calls = (
+        delayed(run_task)(comparison, method, seed, classifiers, threads)
+        for method, seed, classifiers in tasks
+    )
+    written = []
+    backend = {"backend": "dask"} if scheduler else {}
+    client = _dask_client(scheduler) if scheduler else None
+    try:
+        with parallel_config(**backend):
+            results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls)
+            if progress is not None:
+                results = progress(results, len(tasks))
+            for rows in results:
+                for row in rows:
+                    write(row)
+                written.extend(rows)
+    finally:
+        if client is not None:
+            client.close()
+    return written
+
+
+def _dask_client(address: str):
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise ImportError(
+            "--scheduler needs Dask's distributed package: "
+            "pip install 'dask[distributed]'."
+        ) from error
+    return Client(address)
+
+
+def run_task(
+    comparison: Comparison,
+    method: Method,
+    seed: int,
+    classifiers: list[str],
+    threads: int,
+) -> list[dict]:
+    """Balance once with ``method``, then fit and score each classifier.
+
+    A failure (a class too small for the method, a missing package) gives
+    one row per classifier with ``status="failed"`` and the reason, so the
+    other tasks go on.
+    """
+    base = {"method": method.spec, "label": method.label, "seed": seed}
+    torch.set_num_threads(threads)
+    try:
+        with threadpool_limits(threads):
+            return _run_task(comparison, method, seed, classifiers, threads, base)
+    except Exception as error:  # one failing method must not stop the rest
+        reason = f"{type(error).__name__}: {error}"
+        return [
+            {**base, "classifier": c, "status": "failed", "error": reason,
+             "traceback": traceback.format_exc(limit=-3)}
+            for c in classifiers
+        ]  # fmt: skip
+
+
+def _run_task(comparison, method, seed, classifiers, threads, base) -> list[dict]:
+    needs = method.info.needs
+    if needs and importlib.util.find_spec(needs) is None:
+        raise ImportError(
+            f"{method.name} needs the {needs} package: pip install "
+            "'imblearn-vae[peers]'."
+        )
+    train, test = comparison.train, comparison.test
+    preprocess = make_table_preprocessor(train).fit(train.X)
+    X_encoded = preprocess.transform(train.X)
+    sampler = method.build(seed, n_threads=threads, device=comparison.device)
+    start = time.perf_counter()
+    X_raw = None
+    if sampler is None:
+        X_balanced, y_balanced = X_encoded, train.y
+    elif method.info.raw:
+        X_raw, y_balanced = sampler.fit_resample(train.X, train.y)
+        X_balanced = None
+    else:
+        X_balanced, y_balanced = sampler.fit_resample(X_encoded, train.y)
+    sampler_seconds = time.perf_counter() - start
+    if X_raw is not None:  # the classifier's preprocessing follows the balancing
+        X_balanced = preprocess.transform(pd.DataFrame(X_raw, columns=train.X.columns))
+    cost = generator_cost(sampler, train, X_raw, X_balanced, preprocess)
+    X_test = preprocess.transform(test.X)
+
+    rows = []
+    for classifier_name in classifiers:
+        classifier = build_classifier(
+            classifier_name, seed, comparison.device, comparison.classifier_epochs
+        )
+        start = time.perf_counter()
+        classifier.fit(X_balanced, y_balanced)
+        classifier_seconds = time.perf_counter() - start
+        predicted = np.asarray(classifier.predict(X_test))
+        np.save(
+            comparison.out / "predictions"
+            / f"{_file_name(method.spec)}__{seed}__{_file_name(classifier_name)}.npy",
+            predicted.astype(str),
+        )  # fmt: skip
+        row = {**base, "classifier": classifier_name, "status": "ok", "error": ""}
+        for set_name, test_rows in comparison.evaluation.items():
+            row.update(
+                {
+                    f"{set_name}:{key}": value
+                    for key, value in scores(
+                        test.y[test_rows], predicted[test_rows], comparison.labels
+                    ).items()
+                }
+            )
+        row.update(
+            sampler_seconds=sampler_seconds,
+            classifier_seconds=classifier_seconds,
+            train_rows=len(train.y),
+            balanced_rows=len(y_balanced),
+            **cost,
+            settings=json.dumps(_settings(sampler)),
+            threads=threads,
+        )
+        rows.append(row)
+    return rows
+
+
+def scores(y_true, y_pred, labels) -> dict:
+    """Accuracy, weighted and macro scores, per-class recall, F1 and precision."""
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    weighted = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, average="weighted", zero_division=0
+    )
+    present = np.isin(labels, np.unique(y_true))  # macro over classes in the set
+    return {
+        "accuracy": accuracy_score(y_true, y_pred),
+        "precision_weighted": weighted[0],
+        "recall_weighted": weighted[1],
+        "f1_weighted": weighted[2],
+        "f1_macro": float(np.mean(f1[present])) if present.any() else 0.0,
+        **{f"recall_{c}": v for c, v in zip(labels, recall, strict=True)},
+        **{f"f1_{c}": v for c, v in zip(labels, f1, strict=True)},
+        **{f"precision_{c}": v for c, v in zip(labels, precision, strict=True)},
+    }
+
+
+def generator_cost(sampler, train, X_raw, X_balanced, preprocess) -> dict:
+    """Parameters, FLOPs per generated row, epochs run and the share of valid rows.
+
+    Valid rows: on the table, each categorical value one seen in training; on
+    the one-hot matrix, each block a single 1 among 0s (a sampler that treats
+    the blocks as numbers makes fractions, which stand for no real row).
+    """
+    cost = {"parameters": "", "flops_per_row": "", "epochs_run": "",
+            "valid_categorical_share": ""}  # fmt: skip
+    if sampler is None:
+        return cost
+    new_rows = slice(len(train.y), None)
+    if X_raw is not None:
+        new = pd.DataFrame(X_raw[new_rows], columns=train.X.columns)
+        valid = np.ones(len(new), dtype=bool)
+        for column in train.categorical:
+            valid &= new[column].isin(train.X[column].unique()).to_numpy()
+    else:
+        valid = np.ones(len(X_balanced) - len(train.y), dtype=bool)
+        start = 0
+        for categories in preprocess.named_transformers_["categories"].categories_:
+            block = X_balanced[new_rows, start : start + len(categories)]
+            valid &= np.isin(block, (0.0, 1.0)).all(axis=1) & (block.sum(axis=1) == 1)
+            start += len(categories)
+    if train.categorical and len(valid):
+        cost["valid_categorical_share"] = float(valid.mean())
+    if isinstance(sampler, BaseGenerativeSampler):
+        cost["parameters"] = count_parameters(sampler.module_)
+        cost["epochs_run"] = sampler.n_epochs_
+        with FlopCounterMode(display=False) as counter:
+            sampler.sample(1024, sampler.classes_[0])
+        cost["flops_per_row"] = counter.get_total_flops() / 1024
+    return cost
+
+
+def _settings(sampler) -> dict:
+    if sampler is None:
+        return {}
+    return {
+        key: value
+        if isinstance(value, int | float | str | bool | None)
+        else repr(value)
+        for key, value in sampler.get_params(deep=False).items()
+        if key not in {"verbose", "n_threads"}
+    }
+
+
+def _file_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_.=" else "_" for c in text)
+
+
+def read_runs(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def append_run(path: Path, row: dict) -> None:
+    """Append one row; a row with new columns rewrites the file with their union."""
+    runs = read_runs(path)
+    header = list(runs[0]) if runs else []
+    if runs and set(row) <= set(header):
+        with open(path, "a", newline="") as stream:
+            csv.DictWriter(stream, fieldnames=header, restval="").writerow(row)
+        return
+    header += [key for key in row if key not in header]
+    with open(path, "w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=header, restval="")
+        writer.writeheader()
+        writer.writerows([*runs, row])

@@ -1,0 +1,140 @@
+"""The balancing methods a comparison can run, by name.
+
+A method is named on the command line as ``name`` or ``name:key=value,...``
+(``dcbn-vae:epochs=20,latent_sampling='posterior'``): the arguments are
+Python literals handed to the sampler on top of the method's own settings.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from imblearn.over_sampling import (
+    ADASYN,
+    SMOTE,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    KMeansSMOTE,
+    RandomOverSampler,
+)
+from sklearn.cluster import MiniBatchKMeans
+
+from ..gan import CGANSampler
+from ..vae import PAPER_TABLE_1, CVAESampler, DCBNVAESampler
+from ._spec import parse_spec
+
+
+def _kmeans_smote(random_state, **params):
+    # Out of the box KMeansSMOTE finds no cluster where a rare class (52 of
+    # NSL-KDD's 126k rows) makes up enough of the rows, and refuses to run. A
+    # zero balance threshold lets every cluster with minority rows take part;
+    # 20 clusters keep enough rows of a rare class together in one of them.
+    settings = dict(
+        kmeans_estimator=MiniBatchKMeans(
+            n_clusters=20, n_init=3, random_state=random_state
+        ),
+        cluster_balance_threshold=0.0,
+    )
+    return KMeansSMOTE(**{**settings, **params}, random_state=random_state)
+
+
+def _peer(name):
+    def build(random_state, **params):
+        from . import peers
+
+        return getattr(peers, name)(random_state=random_state, **params)
+
+    return build
+
+
+@dataclass(frozen=True)
+class MethodInfo:
+    """What a method name stands for.
+
+    ``build(random_state, **params)`` gives the sampler (None: no balancing);
+    ``raw`` methods get the table itself (categorical columns as pandas
+    categoricals), the others the one-hot, min-max scaled matrix the
+    classifier sees. ``torch`` samplers also take ``n_threads`` and
+    ``device``.
+    """
+
+    label: str
+    build: Callable
+    raw: bool = False
+    torch: bool = False
+    needs: str | None = None  # an optional package it needs
+
+
+#: Every method by name.
+METHODS: dict[str, MethodInfo] = {
+    "none": MethodInfo("no balancing", lambda random_state, **params: None),
+    "random": MethodInfo("random oversampling", RandomOverSampler),
+    "smote": MethodInfo("SMOTE", SMOTE),
+    "borderline-smote": MethodInfo("Borderline SMOTE", BorderlineSMOTE),
+    "kmeans-smote": MethodInfo("KMeans SMOTE", _kmeans_smote),
+    "svm-smote": MethodInfo("SVM SMOTE", SVMSMOTE),
+    "adasyn": MethodInfo("ADASYN", ADASYN),
+    "dcbn-vae": MethodInfo("DCBN-VAE", DCBNVAESampler, raw=True, torch=True),
+    "cvae": MethodInfo("CVAE", CVAESampler, raw=True, torch=True),
+    "cgan": MethodInfo("CGAN", CGANSampler, raw=True, torch=True),
+    # The DCBN-VAE paper's way: its Table 1 settings, on the one-hot matrix.
+    "dcbn-vae-paper": MethodInfo(
+        "DCBN-VAE, paper settings",
+        lambda **params: DCBNVAESampler(**{**PAPER_TABLE_1, **params}),
+        torch=True,
+    ),
+    "cvae-paper": MethodInfo(
+        "CVAE, paper settings",
+        lambda **params: CVAESampler(**{**PAPER_TABLE_1, **params}),
+        torch=True,
+    ),
+    "tvae": MethodInfo("TVAE (SDV)", _peer("TVAESampler"), raw=True, needs="ctgan"),
+    "ctgan": MethodInfo("CTGAN (SDV)", _peer("CTGANSampler"), raw=True, needs="ctgan"),
+}
+
+#: What ``compare`` runs when no method is named: the quick imbalanced-learn
+#: methods and ours (SVM SMOTE and the peers take minutes; name them).
+DEFAULT_METHODS = ("none", "random", "smote", "borderline-smote", "adasyn", "dcbn-vae")
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method as named on the command line: a known name and its arguments."""
+
+    spec: str
+    name: str
+    params: dict = field(default_factory=dict, hash=False)
+    title: str | None = None  # a label of its own instead of the name's
+
+    @property
+    def info(self) -> MethodInfo:
+        return METHODS[self.name]
+
+    @property
+    def label(self) -> str:
+        return self.info.label + (
+            f" ({self.spec.partition(':')[2]})" if self.params else ""
+        )
+
+    def build(self, random_state: int, n_threads: int | None = None, device="cpu"):
+        """A fresh sampler (None for no balancing)."""
+        params = dict(self.params)
+        if self.info.torch:
+            params.setdefault("n_threads", n_threads)
+            params.setdefault("device", device)
+            if self.info.raw:
+                params.setdefault("categorical_features", "auto")
+        return self.info.build(random_state=random_state, **params)
+
+
+def parse_method(spec: str) -> Method:
+    """``"smote"`` or ``"dcbn-vae:epochs=20,beta=0.5"`` as a :class:`Method`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or arguments that are not ``key=literal`` pairs.
+    """
+    name, params = parse_spec(spec, "method")
+    if name not in METHODS:
+        raise ValueError(f"Unknown method {name!r}; the methods are {sorted(METHODS)}.")
+    return Method(spec.strip(), name, params)

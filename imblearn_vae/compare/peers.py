@@ -1,0 +1,248 @@
+"""SDV's TVAE and CTGAN (the ``ctgan`` package) as imbalanced-learn over-samplers.
+
+The deep tabular generators a user would pick instead of ours. ``ctgan`` is
+an optional extra (``pip install imblearn-vae[peers]``) under the Business
+Source License: we call it, we do not copy its code.
+
+- :class:`TVAESampler` fits one TVAE per class that needs new rows (TVAE has
+  no conditional sampling) on that class's rows alone.
+- :class:`CTGANSampler` fits one CTGAN on the whole table with the label as
+  a discrete column and samples each class with CTGAN's condition. The
+  condition only raises the class's probability (training-by-sampling), so
+  the rows of other classes are rejected and counted in ``rejected_``.
+"""
+
+from collections import Counter
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
+from imblearn.utils._validation import _check_X
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_consistent_length
+
+from .._columns import is_dataframe
+
+#: A class needs this many rows before a peer generates more of it.
+MIN_CLASS_SAMPLES = 2
+
+#: CTGAN draws at most this many batches per class before it gives up.
+MAX_CTGAN_ROUNDS = 200
+
+
+def _import_ctgan():
+    try:
+        import ctgan
+    except ImportError as error:
+        raise ImportError(
+            "The TVAE and CTGAN peers need the ctgan package: "
+            "pip install 'imblearn-vae[peers]' (or pip install ctgan)."
+        ) from error
+    return ctgan
+
+
+class _PeerSampler(BaseOverSampler):
+    """What the two peers share: a table in (strings welcome), rows appended."""
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "categorical_features": ["array-like", None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        epochs=50,
+        batch_size=500,
+        categorical_features=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.categorical_features = categorical_features
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.sparse = False
+        return tags
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X = _check_X(X)
+        check_consistent_length(X, y)
+        return X, y, binarize_y
+
+    def _frame(self, X) -> pd.DataFrame:
+        frame = X if is_dataframe(X) else pd.DataFrame(np.asarray(X))
+        frame = frame.reset_index(drop=True)
+        frame.columns = [str(c) for c in frame.columns]
+        return frame
+
+    def _discrete_columns(self, frame: pd.DataFrame) -> list[str]:
+        if self.categorical_features is None:
+            return [
+                c for c in frame.columns
+                if not pd.api.types.is_numeric_dtype(frame[c])
+                or pd.api.types.is_bool_dtype(frame[c])
+            ]  # fmt: skip
+        names = [str(c) for c in self.categorical_features]
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"categorical_features names {missing}, which X does not have."
+            )
+        return names
+
+    def _check_class_sizes(self, y) -> None:
+        counts = Counter(y)
+        for klass, n_samples in self.sampling_strategy_.items():
+            if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least {MIN_CLASS_SAMPLES} "
+                    f"samples of each class it generates rows for; class {klass!r} "
+                    f"has {counts[klass]}. Leave it out with a sampling_strategy "
+                    "dict that names the other classes."
+                )
+
+    def _seed(self) -> int:
+        return int(np.random.RandomState(self.random_state).randint(2**31 - 1))
+
+    def _stack(self, X, frame, new_frames, y, new_labels):
+        columns = list(frame.columns)
+        originals = X.to_numpy(dtype=object) if is_dataframe(X) else np.asarray(X)
+        new = [f[columns].to_numpy(dtype=originals.dtype) for f in new_frames]
+        return np.vstack([originals, *new]), np.hstack([y, *new_labels])
+
+
+class TVAESampler(_PeerSampler):
+    """Over-sample with one TVAE (SDV's ``ctgan`` package) per minority class.
+
+    Parameters
+    ----------
+    sampling_strategy : as in imbalanced-learn
+    random_state : int, RandomState or None
+        Seeds ctgan's global torch and numpy generators for each fit.
+    epochs : int, default=50
+        Training epochs of each TVAE.
+    batch_size : int, default=500
+        TVAE's batch size.
+    categorical_features : list or None, default=None
+        Columns TVAE treats as discrete; None: those of text, category or
+        boolean dtype.
+
+    Attributes
+    ----------
+    models_ : dict
+        The fitted TVAE of each class that got new rows.
+    """
+
+    def _fit_resample(self, X, y):
+        ctgan = _import_ctgan()
+        self._check_class_sizes(y)
+        frame = self._frame(X)
+        discrete = self._discrete_columns(frame)
+        self.models_, new_frames, new_labels = {}, [], []
+        for klass, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            model = ctgan.TVAE(
+                epochs=self.epochs, batch_size=self.batch_size, enable_gpu=False
+            )
+            model.set_random_state(self._seed())
+            model.fit(frame[y == klass], discrete_columns=discrete)
+            new_frames.append(model.sample(n_samples))
+            new_labels.append(np.full(n_samples, klass, dtype=y.dtype))
+            self.models_[klass] = model
+        return self._stack(X, frame, new_frames, y, new_labels)
+
+
+class CTGANSampler(_PeerSampler):
+    """Over-sample with one conditional CTGAN (SDV's ``ctgan`` package).
+
+    Parameters
+    ----------
+    sampling_strategy : as in imbalanced-learn
+    random_state : int, RandomState or None
+        Seeds ctgan's global torch and numpy generators.
+    epochs : int, default=20
+        Training epochs.
+    batch_size : int, default=500
+        CTGAN's batch size (a multiple of its ``pac`` of 10).
+    categorical_features : list or None, default=None
+        Columns CTGAN treats as discrete (the label always is); None: those
+        of text, category or boolean dtype.
+
+    Attributes
+    ----------
+    model_ : ctgan.CTGAN
+        The fitted network.
+    rejected_ : dict
+        For each class, how many rows sampled under its condition belonged
+        to another class and were dropped.
+    """
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        epochs=20,
+        batch_size=500,
+        categorical_features=None,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            epochs=epochs,
+            batch_size=batch_size,
+            categorical_features=categorical_features,
+        )
+
+    def _fit_resample(self, X, y):
+        ctgan = _import_ctgan()
+        self._check_class_sizes(y)
+        frame = self._frame(X)
+        discrete = self._discrete_columns(frame)
+        label = "__label__"
+        while label in frame.columns:
+            label += "_"
+        labels = pd.Series(y).astype(str).to_numpy()
+        by_text = {str(k): k for k in np.unique(y)}
+        self.model_ = ctgan.CTGAN(
+            epochs=self.epochs, batch_size=self.batch_size, enable_gpu=False
+        )
+        self.model_.set_random_state(self._seed())
+        self.model_.fit(frame.assign(**{label: labels}), [*discrete, label])
+        self.rejected_, new_frames, new_labels = {}, [], []
+        for klass, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            kept, rejected, rounds = [], 0, 0
+            while sum(map(len, kept)) < n_samples and rounds < MAX_CTGAN_ROUNDS:
+                rounds += 1
+                rows = self.model_.sample(
+                    max(n_samples, self.batch_size),
+                    condition_column=label,
+                    condition_value=str(klass),
+                )
+                match = rows[label].map(by_text) == klass
+                kept.append(rows[match])
+                rejected += int((~match).sum())
+            if sum(map(len, kept)) < n_samples:
+                raise RuntimeError(
+                    f"CTGAN gave only {sum(map(len, kept))} of {n_samples} rows of "
+                    f"class {klass!r} in {MAX_CTGAN_ROUNDS} rounds; train it longer."
+                )
+            new_frames.append(pd.concat(kept).iloc[:n_samples])
+            new_labels.append(np.full(n_samples, klass, dtype=y.dtype))
+            self.rejected_[klass] = rejected
+        return self._stack(X, frame, new_frames, y, new_labels)

@@ -1,0 +1,201 @@
+"""Tables and a chart from the runs of a comparison: mean ± std over seeds."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from .classifiers import classifier_label
+
+#: Column headings of the main table, by run key.
+HEADINGS = {
+    "accuracy": "Acc",
+    "f1_weighted": "wF1",
+    "f1_macro": "mF1",
+}
+
+#: The chart's panels: scores in % (axis 0-100), then seconds (axis from 0).
+CHART_PANELS = {
+    "accuracy": "Accuracy (%)",
+    "f1_weighted": "Weighted F1 (%)",
+    "f1_macro": "Macro F1 (%)",
+    "sampler_seconds": "fit_resample (s)",
+}
+
+
+def _values(runs, key) -> np.ndarray:
+    return np.array([float(r[key]) for r in runs if r.get(key) not in ("", None)])
+
+
+def mean_std(values: np.ndarray) -> tuple[float, float]:
+    if not len(values):
+        return np.nan, np.nan
+    return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
+
+
+def _cell(values, scale=100.0, digits=2) -> str:
+    mean, std = mean_std(values)
+    if np.isnan(mean):
+        return "-"
+    return f"{scale * mean:.{digits}f} ± {scale * std:.{digits}f}"
+
+
+def group_runs(runs, methods, classifier, seeds=None) -> dict[str, list[dict]]:
+    """Successful runs of one classifier by method spec, in ``methods`` order."""
+    grouped = {}
+    for spec in methods:
+        chosen = [
+            r for r in runs
+            if r["method"] == spec and r["classifier"] == classifier
+            and r["status"] == "ok" and (seeds is None or int(r["seed"]) in seeds)
+        ]  # fmt: skip
+        if chosen:
+            grouped[spec] = chosen
+    return grouped
+
+
+def failures(runs, methods, seeds=None) -> dict[str, str]:
+    """The reason each method failed (its latest failure), if it never succeeded."""
+    ok = {r["method"] for r in runs if r["status"] == "ok"}
+    reasons = {}
+    for run in runs:
+        if (
+            run["status"] == "failed"
+            and run["method"] in methods
+            and run["method"] not in ok
+            and (seeds is None or int(run["seed"]) in seeds)
+        ):
+            reasons[run["method"]] = run["error"]
+    return reasons
+
+
+def markdown(
+    runs, methods, labels_of, classes, classifier, set_name, seeds=None
+) -> str:
+    """The tables of one classifier on one evaluation set, and the failures."""
+    grouped = group_runs(runs, methods, classifier, seeds)
+    lines = [
+        f"### {classifier_label(classifier)}, {set_name} set "
+        "(%; mean ± std over seeds)",
+        "",
+        scores_table(grouped, labels_of, set_name),
+        "",
+        per_class_table(grouped, labels_of, classes, set_name),
+    ]
+    reasons = failures(runs, methods, seeds)
+    if reasons:
+        lines += ["", "Methods that did not run:", ""]
+        lines += [f"- {labels_of[m]}: {reason}" for m, reason in reasons.items()]
+    return "\n".join(lines) + "\n"
+
+
+def scores_table(grouped, labels_of, set_name) -> str:
+    """Accuracy, weighted and macro F1 and the seconds, a row per method."""
+    lines = [
+        "| method | seeds | "
+        + " | ".join(HEADINGS.values())
+        + " | fit_resample s | classifier s |",
+        "|---" * (len(HEADINGS) + 4) + "|",
+    ]
+    for spec, group in grouped.items():
+        cells = [_cell(_values(group, f"{set_name}:{key}")) for key in HEADINGS]
+        lines.append(
+            f"| {labels_of[spec]} | {len(group)} | " + " | ".join(cells)
+            + f" | {_cell(_values(group, 'sampler_seconds'), 1, 2)}"
+            + f" | {_cell(_values(group, 'classifier_seconds'), 1, 2)} |"
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
+def per_class_table(grouped, labels_of, classes, set_name) -> str:
+    """Recall and F1 of each class, a row per method."""
+    lines = [
+        "| method | "
+        + " | ".join(f"{c} recall" for c in classes)
+        + " | "
+        + " | ".join(f"{c} F1" for c in classes)
+        + " |",
+        "|---" * (2 * len(classes) + 1) + "|",
+    ]
+    for spec, group in grouped.items():
+        cells = [
+            _cell(_values(group, f"{set_name}:{metric}_{c}"), digits=1)
+            for metric in ("recall", "f1")
+            for c in classes
+        ]
+        lines.append(f"| {labels_of[spec]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def summary_rows(runs, methods, labels_of, classes, classifiers, sets, seeds=None):
+    """One row per (classifier, set, method): mean and std of every score."""
+    keys = [*HEADINGS, "precision_weighted", "recall_weighted"]
+    keys += [f"{m}_{c}" for m in ("recall", "f1") for c in classes]
+    rows = []
+    for classifier in classifiers:
+        for set_name in sets:
+            for spec, group in group_runs(runs, methods, classifier, seeds).items():
+                row = {
+                    "classifier": classifier,
+                    "set": set_name,
+                    "method": spec,
+                    "label": labels_of[spec],
+                    "seeds": len(group),
+                }
+                for key in keys:
+                    row[f"{key}_mean"], row[f"{key}_std"] = mean_std(
+                        _values(group, f"{set_name}:{key}")
+                    )
+                for key in ("sampler_seconds", "classifier_seconds"):
+                    row[f"{key}_mean"], row[f"{key}_std"] = mean_std(
+                        _values(group, key)
+                    )
+                rows.append(row)
+    return rows
+
+
+def write_summary_csv(rows, path: Path) -> None:
+    with open(path, "w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]) if rows else [])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def chart(runs, methods, labels_of, classifier, set_name, path: Path, title: str,
+          seeds=None) -> None:  # fmt: skip
+    """One panel per metric, a bar per method with its spread over seeds.
+
+    Score axes run from 0 to 100 and the seconds axis from 0, so that bars
+    compare by length: an axis that starts near the scores turns a gap of a
+    point into a bar twice as long.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    grouped = group_runs(runs, methods, classifier, seeds)
+    specs = list(grouped)
+    figure, axes = plt.subplots(
+        1, len(CHART_PANELS), figsize=(3.2 * len(CHART_PANELS), 0.35 * len(specs) + 2)
+    )
+    positions = np.arange(len(specs))
+    for axis, (key, heading) in zip(axes, CHART_PANELS.items(), strict=True):
+        seconds = key == "sampler_seconds"
+        column = key if seconds else f"{set_name}:{key}"
+        stats = [mean_std(_values(grouped[s], column)) for s in specs]
+        scale = 1.0 if seconds else 100.0
+        means = [scale * m for m, _ in stats]
+        stds = [scale * s for _, s in stats]
+        axis.barh(positions, means, xerr=stds, capsize=3, color="tab:blue")
+        axis.set_title(heading, fontsize="medium")
+        tops = [m + s for m, s in zip(means, stds, strict=True)]
+        axis.set_xlim(0, 100 if not seconds else max(1.0, 1.1 * max(tops, default=1)))
+        axis.set_yticks(positions)
+        axis.set_yticklabels([labels_of[s] for s in specs] if axis is axes[0] else [])
+        axis.invert_yaxis()
+        axis.grid(axis="x", alpha=0.3)
+    figure.suptitle(title, fontsize="medium")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
