@@ -302,7 +302,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         for klass, n_samples in self.sampling_strategy_.items():
             if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
                 others = {
-                    _plain(k): counts[k] + n
+                    _plain(k): int(counts[k] + n)
                     for k, n in self.sampling_strategy_.items()
                     if n > 0 and k != klass
                 }

@@ -83,3 +83,15 @@ def nsl_kdd_home():
             pytest.fail(message)
         pytest.skip(message)
     return home
+
+
+@pytest.fixture(scope="session")
+def bot_iot_file(nsl_kdd_home):
+    """The 999-row BoT-IoT fragment next to NSL-KDD in the data home."""
+    path = nsl_kdd_home / "bot-iot" / "bot_iot_sample.tsv"
+    if not path.is_file():
+        message = f"BoT-IoT fragment not found at {path}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

@@ -291,6 +291,24 @@ def test_class_with_one_row_is_rejected(Sampler, imbalanced):
     X, y = np.vstack([X, X[:1]]), np.append(y, 7)
     with pytest.raises(ValueError, match=r"at least 2 samples.*class 7 has 1"):
         fast(Sampler).fit_resample(X, y)
+    # ... and says how to go on: the strategy it names runs
+    with pytest.raises(ValueError, match=r"sampling_strategy=\{1: 120, 2: 120\}"):
+        fast(Sampler).fit_resample(X, y)
+    _, y_res = fast(Sampler, sampling_strategy={1: 120, 2: 120}).fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [120, 120, 120, 0, 0, 0, 0, 1]
+
+
+def test_a_text_column_without_categorical_features_is_named(Sampler, imbalanced):
+    pd = pytest.importorskip("pandas")
+    X, y = imbalanced
+    frame = pd.DataFrame(X, columns=list("abcdef")).assign(
+        proto=np.where(y == 0, "tcp", "udp")
+    )
+    for table in (frame, frame.astype({"proto": "category"})):
+        with pytest.raises(ValueError, match=r"column 'proto' holds text.*e.g. 'tcp'"):
+            fast(Sampler).fit_resample(table, y)
+    with pytest.raises(ValueError, match=r"column 6 holds text.*categorical_features"):
+        fast(Sampler).fit_resample(frame.to_numpy(dtype=object), y)
 
 
 def test_wrong_shapes_are_rejected(Sampler, imbalanced):

@@ -3,6 +3,7 @@
 Errors name what is wrong (the file, the column, the class) and how to go on.
 """
 
+import csv
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,14 +59,15 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
             raise ImportError(
                 f"Reading {path.name} needs pyarrow: pip install pyarrow."
             ) from error
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path} is empty.")
     try:
+        # sep=None: the separator (comma, tab, semicolon) is sniffed.
         return pd.read_csv(path, sep=None, engine="python")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError, ValueError) as error:
         raise ValueError(
             f"{path} could not be read as a CSV file with a header row ({error})."
         ) from None
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"{path} is empty.") from None
 
 
 def prepare_table(

@@ -200,7 +200,7 @@ def run_task(
         with threadpool_limits(threads):
             return _run_task(comparison, method, seed, classifiers, threads, base)
     except Exception as error:  # one failing method must not stop the rest
-        reason = f"{type(error).__name__}: {error}"
+        reason = f"{type(error).__name__}: {error}" + _hint(error, comparison.train)
         return [
             {**base, "classifier": c, "status": "failed", "error": reason,
              "traceback": traceback.format_exc(limit=-3)}
@@ -290,6 +290,19 @@ def scores(y_true, y_pred, labels) -> dict:
         **{f"f1_{c}": v for c, v in zip(labels, f1, strict=True)},
         **{f"precision_{c}": v for c, v in zip(labels, precision, strict=True)},
     }
+
+
+def _hint(error: Exception, train: Table) -> str:
+    """What a neighbour-based sampler's refusal means for this table."""
+    if "n_neighbors" not in str(error) and "n_samples" not in str(error):
+        return ""
+    classes, counts = np.unique(train.y, return_counts=True)
+    smallest = int(np.argmin(counts))
+    return (
+        f" (the smallest class, {classes[smallest]!r}, has {counts[smallest]} "
+        "training rows: too few for the method's neighbours; lower k_neighbors, "
+        "e.g. 'smote:k_neighbors=3', or leave the class out)"
+    )
 
 
 def generator_cost(sampler, train, X_raw, X_balanced, preprocess) -> dict:

@@ -79,8 +79,15 @@ def load_bot_iot(path: str | os.PathLike, *, target: str = "category") -> Bunch:
     with open(path, newline="") as stream:
         header = stream.readline()
     separator = "\t" if header.count("\t") > header.count(",") else ","
-    frame = pd.read_csv(path, sep=separator, quotechar='"', dtype={"sport": str,
-                        "dport": str})  # fmt: skip
+    # No value is read as missing: a cell that is not a number (empty, "n/a")
+    # leaves its column as text, and the check below names it.
+    frame = pd.read_csv(
+        path,
+        sep=separator,
+        quotechar='"',
+        keep_default_na=False,
+        dtype={"sport": str, "dport": str},
+    )
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:

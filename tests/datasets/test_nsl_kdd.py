@@ -261,3 +261,14 @@ def test_preprocessor_takes_frames_and_arrays_alike(nsl_kdd_home):
 def test_preprocessor_rejects_unknown_scaler():
     with pytest.raises(ValueError, match="scaler must be one of"):
         make_nsl_kdd_preprocessor("robust")
+
+
+def test_no_network_names_the_missing_file_and_the_way_on(tmp_path):
+    # Port 1 on the loopback refuses the connection, as a machine offline does.
+    with pytest.raises(OSError) as error:
+        fetch_nsl_kdd(
+            subset=SMALLEST, data_home=tmp_path, base_url="http://127.0.0.1:1/"
+        )
+    message = str(error.value)
+    assert f"{SMALLEST}.txt is not in {tmp_path / 'nsl-kdd'}" in message
+    assert "IMBLEARN_VAE_DATA" in message and f"Put {SMALLEST}.txt" in message

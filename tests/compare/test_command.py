@@ -1,0 +1,130 @@
+"""``imblearn-vae compare`` end to end on small tables."""
+
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from imblearn_vae.cli import main
+from tests.conftest import REPO_ROOT
+
+QUICK_VAE = "dcbn-vae:epochs=2,hidden_layer_sizes=(16,),latent_dim=4,batch_size=64"
+
+
+def read_rows(path):
+    with open(path, newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_compare_writes_tables_chart_and_resumes(traffic_csv, tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = ["compare", str(traffic_csv), "--label", "class", "--methods", "none",
+            "smote", QUICK_VAE, "--seeds", "0", "1", "--threads", "1", "--out",
+            str(out), "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    runs = read_rows(out / "runs.csv")
+    assert len(runs) == 6 and {r["status"] for r in runs} == {"ok"}
+    for run in runs:
+        assert 0.5 < float(run["test:accuracy"]) <= 1
+        assert float(run["test:recall_flood"]) >= 0
+    vae = [r for r in runs if r["method"] == QUICK_VAE]
+    assert {r["valid_categorical_share"] for r in vae} == {"1.0"}
+    assert all(int(r["parameters"]) > 0 for r in vae)
+
+    report = (out / "results.md").read_text()
+    assert report in printed
+    assert "| SMOTE | 2 |" in report and "flood recall" in report
+    assert "DCBN-VAE (epochs=2," in report
+    summary = read_rows(out / "summary.csv")
+    assert {r["method"] for r in summary} == {"none", "smote", QUICK_VAE}
+    assert all(float(r["f1_weighted_std"]) >= 0 for r in summary)
+    assert (out / "chart_dt.png").stat().st_size > 10_000
+
+    # Rerun: nothing left to do. A third seed: only its runs are added.
+    assert main(argv) == 0
+    assert len(read_rows(out / "runs.csv")) == 6
+    seeds = argv.index("--seeds")
+    assert main([*argv[: seeds + 3], "2", *argv[seeds + 3 :]]) == 0
+    runs = read_rows(out / "runs.csv")
+    assert len(runs) == 9 and sorted({r["seed"] for r in runs}) == ["0", "1", "2"]
+
+
+def test_a_method_that_fails_says_why_and_the_others_go_on(
+    traffic_csv, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    # 30 flood rows, 70% of them train: SMOTE with 40 neighbours cannot run
+    assert main(["compare", str(traffic_csv), "--label", "class", "--methods",
+                 "smote:k_neighbors=40", "random", "--seeds", "0", "--threads",
+                 "1", "--out", str(out), "--quiet"]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert "SMOTE (k_neighbors=40), seed 0: ValueError" in captured.err
+    assert "smallest class, 'flood', has 21 training rows" in captured.err
+    runs = {r["method"]: r for r in read_rows(out / "runs.csv")}
+    assert runs["random"]["status"] == "ok"
+    assert runs["smote:k_neighbors=40"]["status"] == "failed"
+    report = (out / "results.md").read_text()
+    assert "Methods that did not run:" in report
+    assert "- SMOTE (k_neighbors=40): ValueError" in report
+    assert "| random oversampling | 1 |" in report
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--label", "kind"], "no label column 'kind'"),
+        (["--label", "class", "--methods", "smoth"], "Unknown method 'smoth'"),
+        (["--label", "class", "--drop", "proto", "rate", "bytes"], "No feature"),
+    ],
+)
+def test_bad_input_is_refused_with_its_name(
+    traffic_csv, tmp_path, capsys, extra, message
+):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", str(traffic_csv), "--out", str(tmp_path), *extra])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_parallel_jobs_and_the_module_entry_point(traffic_csv, tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "imblearn_vae", "compare", str(traffic_csv),
+               "--label", "class", "--methods", "none", "random", "smote",
+               "--seeds", "0", "1", "--jobs", "2", "--threads", "1",
+               "--out", str(out)]  # fmt: skip
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, cwd=REPO_ROOT
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "runs: 100%" in result.stderr  # the progress bar
+    assert len(read_rows(out / "runs.csv")) == 6
+
+
+def test_tasks_run_on_a_dask_cluster(traffic_csv, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", processes=True,
+        dashboard_address=None,
+    ) as cluster:  # fmt: skip
+        out = tmp_path / "out"
+        assert main(["compare", str(traffic_csv), "--label", "class", "--methods",
+                     "none", "smote", "--seeds", "0", "1", "--jobs", "2",
+                     "--threads", "1", "--scheduler", cluster.scheduler_address,
+                     "--out", str(out), "--quiet"]) == 0  # fmt: skip
+    runs = read_rows(out / "runs.csv")
+    assert len(runs) == 4 and {r["status"] for r in runs} == {"ok"}
+
+
+def test_compare_on_the_bot_iot_fragment(bot_iot_file, tmp_path):
+    out = tmp_path / "out"
+    assert main(["compare", str(bot_iot_file), "--loader", "bot-iot", "--label",
+                 "category", "--methods", "none", "smote", QUICK_VAE, "--seeds",
+                 "0", "--threads", "1", "--out", str(out), "--quiet"]) == 0  # fmt: skip
+    runs = read_rows(out / "runs.csv")
+    assert {r["status"] for r in runs} == {"ok"}
+    report = (out / "results.md").read_text()
+    assert "Reconnaissance recall" in report
+    assert "Columns left out: pkSeqID (row identifier" in report
+    assert "saddr (source IP address" in report
