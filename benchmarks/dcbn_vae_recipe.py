@@ -80,6 +80,28 @@ CONFIGS: dict[str, tuple[bool, dict]] = {
     "fast+balance1": (True, {**FAST, "class_balance": 1.0}),
     "fast+beta0.5": (True, {**FAST, "beta": 0.5}),
     "fast+4x60": (True, {**FAST, "hidden_layer_sizes": (60, 60, 60, 60)}),
+    # Round 2: the levers that helped alone (interpolate, quantile, beta 0.5;
+    # the one-hot input), combined.
+    "fast+interp+quantile": (
+        True,
+        {**FAST, "latent_sampling": "interpolate", "scaling": "quantile"},
+    ),
+    "fast+interp+beta0.5": (
+        True,
+        {**FAST, "latent_sampling": "interpolate", "beta": 0.5},
+    ),
+    "fast+quantile+beta0.5": (True, {**FAST, "scaling": "quantile", "beta": 0.5}),
+    "fast+interp+quantile+beta0.5": (
+        True,
+        {**FAST, "latent_sampling": "interpolate", "scaling": "quantile", "beta": 0.5},
+    ),
+    "fast-onehot+interp": (False, {**FAST, "latent_sampling": "interpolate"}),
+    "fast-onehot+beta0.5": (False, {**FAST, "beta": 0.5}),
+    "fast-onehot+interp+beta0.5": (
+        False,
+        {**FAST, "latent_sampling": "interpolate", "beta": 0.5},
+    ),
+    "fast+beta0.25": (True, {**FAST, "beta": 0.25}),
 }
 
 

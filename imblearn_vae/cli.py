@@ -1,12 +1,103 @@
-"""The ``imblearn-vae`` command: ``compare`` (and the web application's commands)."""
+"""The ``imblearn-vae`` command.
+
+- ``compare``: which balancing helps my data (any labelled table).
+- ``train``: fit an NSL-KDD detector and write its model file.
+- ``serve``: the web application on gunicorn (``pip install
+  'imblearn-vae[web]'``).
+- ``user`` / ``token``: accounts and API tokens of the web application.
+"""
 
 import argparse
+import getpass
+import shlex
 import sys
+from pathlib import Path
 
 from .compare import command as compare_command
 
 
-def main(argv=None) -> int:
+def _add_train(commands) -> None:
+    train = commands.add_parser(
+        "train",
+        help="fit an NSL-KDD detector and write its model file",
+        description="Fit a detection pipeline on KDDTrain+ (a balancing method, "
+        "then a classifier), score it on KDDTest+ and write one model file.",
+    )
+    train.add_argument("--out", type=Path, required=True, help="the model file")
+    train.add_argument(
+        "--sampler",
+        default="dcbn-vae",
+        help="a method of `compare`: none, smote, dcbn-vae, dcbn-vae:epochs=20, ...",
+    )
+    train.add_argument(
+        "--classifier", default="dt", help="dt, cnn, cnn-lstm, or an import path"
+    )
+    train.add_argument("--target", choices=["category", "binary"], default="category")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--device", default="cpu")
+    train.add_argument("--data-home", help="folder holding nsl-kdd/")
+
+
+def _add_web(commands) -> None:
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument(
+        "--data-dir",
+        help="data folder (default: "
+        "~/.local/share/imblearn-vae, or IMBLEARN_VAE_DATA_DIR)",
+    )
+    site.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL (default: SQLite in "
+        "the data folder, or IMBLEARN_VAE_DATABASE_URL)",
+    )
+
+    serve = commands.add_parser(
+        "serve",
+        parents=[site],
+        help="run the web application",
+        description="Serve the detector's web application with gunicorn. With no "
+        "arguments: SQLite and a default model (trained on first start) in the "
+        "data folder, on http://127.0.0.1:8000.",
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--model",
+        help="model file made by `imblearn-vae train` "
+        "(default: detector.model in the data folder)",
+    )
+    serve.add_argument(
+        "--nsl-kdd", help="folder holding nsl-kdd/, for training the default model"
+    )
+    serve.add_argument("--access-log", action="store_true")
+
+    user = commands.add_parser("user", help="create a user or reset a password")
+    user_commands = user.add_subparsers(dest="action", required=True)
+    for action, text in (
+        ("create", "create a user"),
+        ("reset-password", "set a user's password"),
+    ):
+        command = user_commands.add_parser(action, parents=[site], help=text)
+        command.add_argument("username")
+        command.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from standard input",
+        )
+
+    token = commands.add_parser("token", help="create, list or revoke API tokens")
+    token_commands = token.add_subparsers(dest="action", required=True)
+    create = token_commands.add_parser("create", parents=[site])
+    create.add_argument("username")
+    create.add_argument("--name", default="command line")
+    listing = token_commands.add_parser("list", parents=[site])
+    listing.add_argument("username")
+    revoke = token_commands.add_parser("revoke", parents=[site])
+    revoke.add_argument("prefix", help="the token's prefix as `token list` shows")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser = argparse.ArgumentParser(
         prog="imblearn-vae",
         description="Deep conditional generative over-samplers for imbalanced data.",
@@ -21,11 +112,84 @@ def main(argv=None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     compare_command.add_arguments(compare)
-    argv = sys.argv[1:] if argv is None else argv
+    _add_train(commands)
+    _add_web(commands)
+    return parser, {"compare": compare}
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser, subparsers = build_parser()
     args = parser.parse_args(argv)
     if args.command == "compare":
-        return compare_command.run(args, compare, argv[1:])
-    return 2  # pragma: no cover - argparse refuses unknown commands
+        return compare_command.run(args, subparsers["compare"], argv[1:])
+    if args.command == "train":
+        return _train(args, argv)
+    try:
+        from .web import operator, server
+    except ImportError as error:
+        parser.error(
+            f"`{args.command}` needs the web extra: pip install 'imblearn-vae[web]' "
+            f"({error})."
+        )
+    try:
+        if args.command == "serve":
+            return server.serve(args)
+        return _operate(args, operator)
+    except (operator.OperatorError, ValueError, RuntimeError) as error:
+        print(f"imblearn-vae {args.command}: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _train(args, argv) -> int:
+    from .detector import save_detector, train_detector
+
+    detector = train_detector(
+        sampler=args.sampler,
+        classifier=args.classifier,
+        target=args.target,
+        seed=args.seed,
+        data_home=args.data_home,
+        device=args.device,
+        command="imblearn-vae " + " ".join(map(shlex.quote, argv)),
+    )
+    save_detector(detector, args.out)
+    scores = detector.scores
+    print(
+        f"wrote {args.out}: KDDTest+ accuracy {100 * scores['accuracy']:.2f}%, "
+        f"weighted F1 {100 * scores['f1_weighted']:.2f}%, macro F1 "
+        f"{100 * scores['f1_macro']:.2f}%"
+    )
+    return 0
+
+
+def _password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise ValueError("The passwords differ.")
+    return first
+
+
+def _operate(args, operator) -> int:
+    app = operator.database_app(
+        {"DATA_DIR": args.data_dir, "DATABASE_URL": args.database_url}
+    )
+    if args.command == "user" and args.action == "create":
+        operator.create_user(app, args.username, _password(args))
+        print(f"created user {args.username!r}")
+    elif args.command == "user":
+        operator.reset_password(app, args.username, _password(args))
+        print(f"new password set for {args.username!r}")
+    elif args.action == "create":
+        print(operator.create_token(app, args.username, args.name))
+    elif args.action == "list":
+        for prefix, name, active in operator.list_tokens(app, args.username):
+            print(f"{prefix}\t{name}\t{'active' if active else 'revoked'}")
+    else:
+        print(f"revoked {operator.revoke_token(app, args.prefix)}")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

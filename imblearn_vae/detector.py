@@ -1,0 +1,398 @@
+"""A trained intrusion detector in one file: the pipeline and what checks its input.
+
+:func:`train_detector` fits a detection pipeline on NSL-KDD (a balancing
+method from :mod:`imblearn_vae.compare`'s list, then a decision tree, CNN or
+CNN+LSTM) and scores it on KDDTest+; :func:`save_detector` writes it, with
+the feature schema an application needs to build its form and check input
+(names, kinds, the categories seen in training, numeric ranges), the class
+names, the package version, the command that made it and its scores.
+:func:`load_detector` reads it back and refuses a file from another version,
+a damaged file or a missing one with a message that says so.
+
+The file holds a pickle, which runs code when it is read: load only files
+you made yourself, from a path you control (the web application reads its
+model from the operator's path only, never from an upload).
+"""
+
+import datetime
+import io
+import json
+import math
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from imblearn.pipeline import Pipeline
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+from ._version import __version__
+from .compare.classifiers import build_classifier
+from .compare.methods import parse_method
+from .datasets import fetch_nsl_kdd
+from .datasets._nsl_kdd import make_nsl_kdd_preprocessor
+
+#: First line of every detector file.
+MAGIC = b"imblearn-vae detector\n"
+
+#: Columns of an NSL-KDD file that are labels, not features.
+LABEL_COLUMNS = ("label", "attack", "class", "target", "difficulty", "category")
+
+
+class DetectorFileError(ValueError):
+    """A detector file that cannot be used: missing, damaged or of another version."""
+
+
+@dataclass
+class Feature:
+    """One input field: its kind and the values training saw."""
+
+    name: str
+    kind: str  # "categorical", "integer" or "number"
+    categories: list[str] = field(default_factory=list)
+    minimum: float | None = None  # seen in training
+    maximum: float | None = None
+    lower_bound: float | None = None  # what any valid value respects
+    upper_bound: float | None = None
+
+    def describe(self) -> str:
+        if self.kind == "categorical":
+            return f"one of {len(self.categories)} categories"
+        low = "" if self.lower_bound is None else f"≥ {self.lower_bound:g}"
+        high = "" if self.upper_bound is None else f"≤ {self.upper_bound:g}"
+        bounds = " and ".join(b for b in (low, high) if b)
+        kind = "a whole number" if self.kind == "integer" else "a number"
+        seen = f"training saw {self.minimum:g} to {self.maximum:g}"
+        return f"{kind}{' ' + bounds if bounds else ''}; {seen}"
+
+
+@dataclass
+class RowError:
+    """What is wrong with one field of one input row."""
+
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class Detector:
+    """A fitted pipeline with its input schema, classes and provenance."""
+
+    pipeline: Pipeline
+    features: list[Feature]
+    classes: list[str]
+    target: str
+    version: str
+    command: str
+    scores: dict
+    examples: dict[str, dict]
+    created: str
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [f.name for f in self.features]
+
+    def check_rows(
+        self, records: list[dict]
+    ) -> tuple[pd.DataFrame | None, list[RowError]]:
+        """Turn input rows (field -> text or number) into a frame, or errors.
+
+        Every row is checked in full, so that all problems come back at once.
+        Label columns (:data:`LABEL_COLUMNS`) are ignored; any other unknown
+        field is an error, as is a missing one.
+        """
+        errors: list[RowError] = []
+        columns: dict[str, list] = {f.name: [] for f in self.features}
+        known = set(columns)
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                errors.append(
+                    RowError(
+                        index,
+                        "",
+                        "a connection must be an object of field names and values",
+                    )
+                )
+                continue
+            for name in record:
+                if name not in known and str(name).lower() not in LABEL_COLUMNS:
+                    errors.append(RowError(index, str(name), "unknown field"))
+            for feature in self.features:
+                value, problem = _check_value(feature, record.get(feature.name))
+                if problem:
+                    errors.append(RowError(index, feature.name, problem))
+                columns[feature.name].append(value)
+        if errors:
+            return None, errors
+        frame = pd.DataFrame(columns)
+        for feature in self.features:
+            if feature.kind == "categorical":
+                frame[feature.name] = pd.Categorical(
+                    frame[feature.name], categories=feature.categories
+                )
+            elif feature.kind == "integer":
+                frame[feature.name] = frame[feature.name].astype(np.int64)
+            else:
+                frame[feature.name] = frame[feature.name].astype(np.float64)
+        return frame, []
+
+    def predict(self, frame: pd.DataFrame) -> tuple[list[str], list[dict]]:
+        """The predicted class and the probability of each class, per row."""
+        probabilities = self.pipeline.predict_proba(frame)
+        model_classes = [str(c) for c in self.pipeline.classes_]
+        labels = [model_classes[i] for i in probabilities.argmax(axis=1)]
+        return labels, [
+            {c: float(p) for c, p in zip(model_classes, row, strict=True)}
+            for row in probabilities
+        ]
+
+
+def _check_value(feature: Feature, value) -> tuple[object, str | None]:
+    """The value in the feature's type, or the problem with it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, "missing"
+    if feature.kind == "categorical":
+        text = str(value).strip()
+        if text not in feature.categories:
+            return None, (
+                f"unknown category {text!r}; the model knows "
+                + ", ".join(feature.categories[:12])
+                + (", ..." if len(feature.categories) > 12 else "")
+            )
+        return text, None
+    if isinstance(value, bool):
+        return None, "not a number"
+    try:
+        number = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None, f"not a number ({str(value)[:40]!r})"
+    if not math.isfinite(number):
+        return None, "not a finite number"
+    if feature.kind == "integer" and not number.is_integer():
+        return None, f"must be a whole number (got {number:g})"
+    if feature.lower_bound is not None and number < feature.lower_bound:
+        return None, (
+            "must not be negative"
+            if feature.lower_bound == 0
+            else f"must be at least {feature.lower_bound:g}"
+        )
+    if feature.upper_bound is not None and number > feature.upper_bound:
+        return None, f"must be at most {feature.upper_bound:g}"
+    return number, None
+
+
+def feature_schema(X: pd.DataFrame) -> list[Feature]:
+    """Each column's kind and range in training, and the bounds valid input keeps.
+
+    Counts and sizes (never negative in training) may not be negative; rates
+    (fractions in [0, 1] in training) stay in [0, 1].
+    """
+    features = []
+    for name in X.columns:
+        column = X[name]
+        if column.dtype.name == "category" or column.dtype == object:
+            categories = sorted(str(c) for c in pd.unique(column.astype(str)))
+            features.append(Feature(name, "categorical", categories))
+            continue
+        low, high = float(column.min()), float(column.max())
+        integer = column.dtype.kind in "iub"
+        rate = not integer and low >= 0 and high <= 1
+        features.append(
+            Feature(
+                name,
+                "integer" if integer else "number",
+                minimum=low,
+                maximum=high,
+                lower_bound=0.0 if low >= 0 else None,
+                upper_bound=1.0 if rate else None,
+            )
+        )
+    return features
+
+
+def build_pipeline(sampler: str, classifier: str, seed: int, device: str = "cpu"):
+    """preprocess -> sampler -> classifier, or the sampler first for the ones
+    that model the categorical columns themselves (ours, the peers)."""
+    method = parse_method(sampler)
+    balance = method.build(random_state=seed, device=device)
+    model = build_classifier(classifier, seed, device)
+    preprocess = make_nsl_kdd_preprocessor()
+    if balance is None:
+        steps = [("preprocess", preprocess), ("classify", model)]
+    elif method.info.raw:
+        steps = [("balance", balance), ("preprocess", preprocess), ("classify", model)]
+    else:
+        steps = [("preprocess", preprocess), ("balance", balance), ("classify", model)]
+    return Pipeline(steps)
+
+
+def train_detector(
+    *,
+    sampler: str = "dcbn-vae",
+    classifier: str = "dt",
+    target: str = "category",
+    seed: int = 0,
+    data_home=None,
+    device: str = "cpu",
+    command: str = "",
+    subset: str = "KDDTrain+",
+) -> Detector:
+    """Fit a detection pipeline on KDDTrain+ and score it on KDDTest+.
+
+    Parameters
+    ----------
+    sampler : str
+        A method of ``imblearn-vae compare`` (``none``, ``smote``,
+        ``dcbn-vae``, ``dcbn-vae:epochs=20``, ...).
+    classifier : str
+        ``dt``, ``cnn``, ``cnn-lstm`` or an import path.
+    target : {"category", "binary"}
+        Five classes (normal or the attack category) or normal / attack.
+    """
+    train = fetch_nsl_kdd(
+        subset="KDDTrain+", target=target, data_home=data_home, as_frame=True
+    )
+    test = fetch_nsl_kdd(
+        subset="KDDTest+", target=target, data_home=data_home, as_frame=True
+    )
+    pipeline = build_pipeline(sampler, classifier, seed, device)
+    pipeline.fit(train.data, np.asarray(train.target))
+    y_test = np.asarray(test.target)
+    predicted = pipeline.predict(test.data)
+    labels = list(train.target_names)
+    _, recall, _, _ = precision_recall_fscore_support(
+        y_test, predicted, labels=labels, zero_division=0
+    )
+    scores = {
+        "accuracy": float(np.mean(predicted == y_test)),
+        "f1_weighted": float(f1_score(y_test, predicted, average="weighted")),
+        "f1_macro": float(f1_score(y_test, predicted, labels=labels, average="macro")),
+        "recall": {c: float(r) for c, r in zip(labels, recall, strict=True)},
+        "test_rows": len(y_test),
+    }
+    examples = {}
+    for label in labels:
+        rows = np.flatnonzero(y_test == label)[:5]
+        examples[label] = [_plain_row(test.data.iloc[i]) for i in rows]
+    return Detector(
+        pipeline=pipeline,
+        features=feature_schema(train.data),
+        classes=labels,
+        target=target,
+        version=__version__,
+        command=command,
+        scores=scores,
+        examples=examples,
+        created=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        settings={
+            "sampler": sampler,
+            "classifier": classifier,
+            "seed": seed,
+            "training file": subset,
+        },
+    )
+
+
+def _plain_row(row: pd.Series) -> dict:
+    return {
+        name: (value.item() if isinstance(value, np.generic) else value)
+        for name, value in row.items()
+    }
+
+
+def save_detector(detector: Detector, path: str | os.PathLike) -> Path:
+    """Write the detector: a header line (version, classes, scores), then a pickle.
+
+    Written to a temporary file first and renamed, so a reader never sees
+    half a file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = {
+        "version": detector.version,
+        "classes": detector.classes,
+        "target": detector.target,
+        "command": detector.command,
+        "created": detector.created,
+        "scores": detector.scores,
+    }
+    temporary = path.with_name(f".{path.name}.part")
+    with open(temporary, "wb") as stream:
+        stream.write(MAGIC)
+        stream.write(json.dumps(header).encode() + b"\n")
+        pickle.dump(detector, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+    return path
+
+
+def read_header(path: str | os.PathLike) -> dict:
+    """The header of a detector file, without unpickling anything."""
+    path = Path(path)
+    if not path.is_file():
+        raise DetectorFileError(
+            f"No detector file at {path}; make one with `imblearn-vae train --out "
+            f"{path}`."
+        )
+    with open(path, "rb") as stream:
+        magic = stream.readline()
+        line = stream.readline()
+    if magic != MAGIC:
+        raise DetectorFileError(f"{path} is not an imblearn-vae detector file.")
+    try:
+        return json.loads(line)
+    except ValueError:
+        raise DetectorFileError(
+            f"{path} is damaged: its header is unreadable."
+        ) from None
+
+
+def load_detector(path: str | os.PathLike) -> Detector:
+    """Read a detector written by :func:`save_detector` with this package version.
+
+    Raises
+    ------
+    DetectorFileError
+        If the file is missing, is not a detector file, is damaged, or was
+        written by another version of imblearn-vae (pickles of other versions
+        may not load, or may load wrong).
+    """
+    path = Path(path)
+    header = read_header(path)
+    if header.get("version") != __version__:
+        raise DetectorFileError(
+            f"{path} was made by imblearn-vae {header.get('version')}; this is "
+            f"{__version__}. Train it again with this version (`imblearn-vae "
+            "train`)."
+        )
+    data = path.read_bytes()
+    start = len(MAGIC) + data[len(MAGIC) :].index(b"\n") + 1
+    try:
+        detector = pickle.load(io.BytesIO(data[start:]))
+    except Exception as error:  # a truncated or altered pickle raises anything
+        raise DetectorFileError(
+            f"{path} is damaged and cannot be read ({type(error).__name__}); train "
+            "it again."
+        ) from None
+    if not isinstance(detector, Detector):
+        raise DetectorFileError(f"{path} does not hold a detector.")
+    return detector
+
+
+__all__ = [
+    "Detector",
+    "DetectorFileError",
+    "Feature",
+    "RowError",
+    "build_pipeline",
+    "load_detector",
+    "read_header",
+    "save_detector",
+    "train_detector",
+]

@@ -1,0 +1,195 @@
+"""The JSON API for programs: ``POST /api/v1/predict`` with a bearer token."""
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+
+from ..detector import Detector, RowError
+from .models import ApiToken, User, db, hash_token, utcnow
+from .service import InputRejected, detector, predict_rows
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, errors: list[RowError], **headers):
+    response = jsonify({"errors": [e.as_dict() for e in errors]})
+    response.status_code = status
+    response.headers.update(headers)
+    return response
+
+
+def _unauthorized(message: str):
+    return _error(
+        401,
+        [RowError(0, "Authorization", message)],
+        **{"WWW-Authenticate": 'Bearer realm="imblearn-vae"'},
+    )
+
+
+@blueprint.before_request
+def authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return _unauthorized(
+            "send the header 'Authorization: Bearer <token>'; "
+            "create a token on the site's Tokens page"
+        )
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(secret.strip()))
+    )
+    if token is None or not token.active:
+        return _unauthorized("unknown or revoked token")
+    token.last_used_at = utcnow()
+    db.session.commit()
+    g.api_user = db.session.get(User, token.user_id)
+    return None
+
+
+@blueprint.route("/predict", methods=["POST"])
+def predict():
+    """Predict one connection (a JSON object) or many (``{"connections": [...]}``)."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return _error(
+            400,
+            [
+                RowError(
+                    0,
+                    "",
+                    "the body must be JSON with the Content-Type application/json",
+                )
+            ],
+        )
+    if isinstance(body, dict) and "connections" in body:
+        records = body["connections"]
+        if not isinstance(records, list):
+            return _error(400, [RowError(0, "connections", "must be a list")])
+    elif isinstance(body, dict):
+        records = [body]
+    else:
+        return _error(
+            400,
+            [
+                RowError(
+                    0, "", 'send one connection as an object, or {"connections": [...]}'
+                )
+            ],
+        )
+    try:
+        stored = predict_rows(records, "api", g.api_user)
+    except InputRejected as rejected:
+        return _error(400, rejected.errors[:100])
+    model = detector()
+    return jsonify(
+        {
+            "predictions": [
+                {
+                    "row": p.row_number,
+                    "id": p.id,
+                    "class": p.predicted,
+                    "probabilities": _probabilities(p),
+                }
+                for p in stored
+            ],
+            "model": {"version": model.version, "classes": model.classes},
+        }
+    )
+
+
+def _probabilities(prediction) -> dict:
+    import json
+
+    return json.loads(prediction.probabilities)
+
+
+@blueprint.route("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(detector()))
+
+
+def openapi_document(model: Detector) -> dict:
+    """The OpenAPI 3.0 description of the API, with the model's fields."""
+    properties = {}
+    for feature in model.features:
+        if feature.kind == "categorical":
+            schema = {"type": "string", "enum": feature.categories}
+        else:
+            schema = {"type": "integer" if feature.kind == "integer" else "number"}
+            if feature.lower_bound is not None:
+                schema["minimum"] = feature.lower_bound
+            if feature.upper_bound is not None:
+                schema["maximum"] = feature.upper_bound
+        schema["description"] = feature.describe()
+        properties[feature.name] = schema
+    error = {
+        "type": "object",
+        "properties": {
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "row": {"type": "integer"},
+                        "field": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+            }
+        },
+    }
+    one = {"$ref": "#/components/schemas/Connection"}
+    many = {
+        "type": "object",
+        "required": ["connections"],
+        "properties": {"connections": {"type": "array", "items": one}},
+    }
+    body = {"oneOf": [one, many]}
+    connection = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": True,  # label columns are ignored
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "imblearn-vae intrusion detection API",
+            "version": model.version,
+            "description": "Predict 'normal' or the attack type of network "
+            "connections (NSL-KDD features). Classes: " + ", ".join(model.classes),
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Connection": connection, "Errors": error},
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/predict": {
+                "post": {
+                    "summary": "Predict one connection or many",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": body}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The class and the probability of "
+                            "each class, per connection"
+                        },
+                        "400": {
+                            "description": "Bad input: each problem names its "
+                            "row and field",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Errors"}
+                                }
+                            },
+                        },
+                        "401": {"description": "Missing, unknown or revoked token"},
+                        "413": {"description": "Request larger than the limit"},
+                    },
+                }
+            }
+        },
+    }
