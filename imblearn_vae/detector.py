@@ -64,7 +64,11 @@ class Feature:
         high = "" if self.upper_bound is None else f"≤ {self.upper_bound:g}"
         bounds = " and ".join(b for b in (low, high) if b)
         kind = "a whole number" if self.kind == "integer" else "a number"
-        seen = f"training saw {self.minimum:g} to {self.maximum:g}"
+        number = "{:,.0f}" if self.kind == "integer" else "{:g}"
+        seen = (
+            f"training saw {number.format(self.minimum)} to "
+            f"{number.format(self.maximum)}"
+        )
         return f"{kind}{' ' + bounds if bounds else ''}; {seen}"
 
 
