@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # so that no dependency pulls the multi-GB CUDA build from the registry.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: install bench test docs lint format clean
+.PHONY: install system-deps bench test docs lint format clean
 
 install: $(VENV)/.installed
 
@@ -24,8 +24,24 @@ $(VENV)/.installed: pyproject.toml
 bench: install
 	$(BIN)/python benchmarks/nsl_kdd.py $(if $(QUICK),--quick) $(ARGS)
 
-test: install lint docs
+test: install system-deps lint docs
 	$(BIN)/python -m pytest
+
+# What the web application's tests need beyond Python: Debian's Chromium (the
+# browser test) and PostgreSQL (the database test). Installed when missing
+# and this is root on Debian; elsewhere those tests skip and say why.
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq$$missing >/dev/null; \
+	else \
+		echo "not installed:$$missing (needs root and apt-get); their tests will skip"; \
+	fi
 
 # The documentation, with every Sphinx warning an error.
 docs: install
