@@ -17,12 +17,17 @@ _training_parameters = """epochs : int, default=120
     learning_rate : float, default=1e-4
         Step size of the Adam optimiser.
 
-    scaling : {"minmax", "standard"} or None, default="minmax"
-        How the features are scaled inside the sampler before training: to
-        ``[0, 1]`` (``"minmax"``), to zero mean and unit variance
-        (``"standard"``), or not at all (``None``). The scaler is fitted on the
-        training rows; generated rows are mapped back to the original units and
-        clipped to the range each feature had in training.
+    scaling : {"minmax", "standard", "log", "quantile"}, transformer or None, \
+            default="minmax"
+        How the numeric columns enter the network: scaled to ``[0, 1]``
+        (``"minmax"``), to zero mean and unit variance (``"standard"``),
+        ``sign(x) log(1 + |x|)`` then to ``[0, 1]`` (``"log"``, for heavy
+        tails such as byte counts), mapped through each column's empirical
+        distribution to uniform ``[0, 1]`` (``"quantile"``), by any
+        scikit-learn transformer with ``fit_transform`` and
+        ``inverse_transform`` (cloned), or not at all (``None``). Fitted on the
+        training rows; generated rows are mapped back to the original units
+        and clipped to the range each column had in training.
 
     device : str or torch.device, default="auto"
         Where the network is trained: ``"auto"`` picks CUDA when it is present
@@ -32,6 +37,13 @@ _training_parameters = """epochs : int, default=120
     n_threads : int, default=None
         Number of torch threads used while fitting and sampling; the previous
         setting is restored afterwards. ``None`` leaves torch's setting alone.
+
+    class_balance : float in [0, 1], default=0.0
+        How evenly training draws the classes: each epoch draws as many rows
+        as there are, class ``c`` of ``n_c`` rows in proportion to
+        ``n_c ** (1 - class_balance)``. 0 shuffles the rows as they come
+        (classes in proportion to their size); 1 draws every class equally
+        often, so the rows of small classes repeat.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of each class's rows, score the model
@@ -120,7 +132,22 @@ _vae_parameters = """hidden_layer_sizes : tuple of int, default=(604,)
     beta : float, default=1.0
         Weight of the KL term in the loss. Below 1, generated rows keep more
         of the spread of each class; above 1, they move towards the class
-        mean."""
+        mean.
+
+    latent_sampling : {"prior", "posterior", "interpolate"}, default="prior"
+        Where the latent codes of new rows come from. ``"prior"``: ``z ~ N(0,
+        temperature^2 I)``, decoded with the class (the paper).
+        ``"posterior"``: around a random real row of the class, ``z ~ N(mu,
+        temperature^2 sigma^2)`` with its encoder's mean and spread.
+        ``"interpolate"``: on the segment between the latent means of a random
+        real row of the class and one of its 5 nearest neighbours of the same
+        class (SMOTE in the latent space, as DeepSMOTE does). The last two
+        keep the encoded rows of every class (``latent_dim`` floats each).
+
+    temperature : float, default=1.0
+        Scale of the latent noise of ``"prior"`` and ``"posterior"``
+        sampling: below 1 new rows stay closer to the typical (or the real)
+        rows, above 1 they spread further."""
 
 SHARED_DOCS = {
     "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,

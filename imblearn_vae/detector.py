@@ -259,9 +259,24 @@ def train_detector(
         ``dt``, ``cnn``, ``cnn-lstm`` or an import path.
     target : {"category", "binary"}
         Five classes (normal or the attack category) or normal / attack.
+    seed : int
+        Seeds the sampler and the classifier.
+    data_home : str or path-like, optional
+        Folder holding ``nsl-kdd/`` (see
+        :func:`~imblearn_vae.datasets.fetch_nsl_kdd`).
+    device : str
+        Torch device of generative samplers and CNNs.
+    command : str
+        The command that made the detector, kept in the file.
+    subset : str
+        The training file (``KDDTrain+_20Percent`` for a quick model).
+
+    Returns
+    -------
+    Detector
     """
     train = fetch_nsl_kdd(
-        subset="KDDTrain+", target=target, data_home=data_home, as_frame=True
+        subset=subset, target=target, data_home=data_home, as_frame=True
     )
     test = fetch_nsl_kdd(
         subset="KDDTest+", target=target, data_home=data_home, as_frame=True
@@ -316,6 +331,17 @@ def save_detector(detector: Detector, path: str | os.PathLike) -> Path:
 
     Written to a temporary file first and renamed, so a reader never sees
     half a file.
+
+    Parameters
+    ----------
+    detector : Detector
+        What :func:`train_detector` made.
+    path : str or path-like
+        The model file; its folder is created.
+
+    Returns
+    -------
+    pathlib.Path
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -359,6 +385,15 @@ def read_header(path: str | os.PathLike) -> dict:
 
 def load_detector(path: str | os.PathLike) -> Detector:
     """Read a detector written by :func:`save_detector` with this package version.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The model file: only one you made (it holds a pickle).
+
+    Returns
+    -------
+    Detector
 
     Raises
     ------

@@ -48,7 +48,18 @@ class Table:
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV (comma, tab or semicolon separated, gzip allowed) or Parquet file."""
+    """Read a CSV (comma, tab or semicolon separated, gzip allowed) or Parquet file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; ``.parquet`` / ``.pq`` files are read as Parquet (with
+        pyarrow), any other as delimited text with a header row.
+
+    Returns
+    -------
+    DataFrame
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such file: {path}.")
@@ -177,7 +188,21 @@ def align_test(test_frame: pd.DataFrame, train: Table) -> Table:
 
 
 def split_table(table: Table, test_size: float, seed: int) -> tuple[Table, Table]:
-    """A stratified split into a training and a test table."""
+    """A stratified split into a training and a test table.
+
+    Parameters
+    ----------
+    table : Table
+        The rows to split.
+    test_size : float
+        Share of the rows that go to the test table.
+    seed : int
+        Seed of the split.
+
+    Returns
+    -------
+    train, test : Table
+    """
     try:
         train_rows, test_rows = train_test_split(
             np.arange(len(table.y)),

@@ -47,8 +47,28 @@ METRICS = (
 class Comparison:
     """What to compare, on which data, and where the runs go.
 
-    ``evaluation`` names sets of test-table rows to score on (default: all
-    of them, as ``"test"``).
+    Parameters
+    ----------
+    train, test : Table
+        The training rows (balanced by each method) and the rows scored.
+    methods : list of Method
+        The balancing methods (:func:`parse_method`).
+    classifiers : list of str
+        ``dt``, ``cnn``, ``cnn-lstm`` or import paths of classifiers.
+    seeds : list of int
+        Each seed sets both the sampler and the classifier of a run.
+    out : pathlib.Path
+        Folder of ``runs.csv`` and ``predictions/``.
+    evaluation : dict of str to array of int, optional
+        Named sets of test-table rows to score on; default: all of them, as
+        ``"test"``.
+    device : str, default="cpu"
+        Torch device of the generative samplers and the CNNs.
+    classifier_epochs : int, default=10
+        Epochs of the CNN classifiers.
+    labels : list, optional
+        The classes the per-class scores are given for; default: those of
+        the training rows, then any that only the test rows have.
     """
 
     train: Table
@@ -103,6 +123,8 @@ def run_comparison(
 
     Parameters
     ----------
+    comparison : Comparison
+        What to run; runs already in its ``runs.csv`` are skipped.
     jobs : int
         Tasks at a time (joblib's ``n_jobs``); -1 for one per core.
     threads : int, optional

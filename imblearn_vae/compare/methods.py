@@ -129,6 +129,16 @@ class Method:
 def parse_method(spec: str) -> Method:
     """``"smote"`` or ``"dcbn-vae:epochs=20,beta=0.5"`` as a :class:`Method`.
 
+    Parameters
+    ----------
+    spec : str
+        A name of :data:`METHODS`, optionally followed by a colon and
+        ``key=value`` sampler arguments (Python literals).
+
+    Returns
+    -------
+    Method
+
     Raises
     ------
     ValueError
