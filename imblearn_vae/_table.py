@@ -55,17 +55,20 @@ def _log_minmax():
     )
 
 
-#: The named numeric transforms of ``scaling``.
+#: The named numeric transforms of ``scaling``: factories given the number
+#: of training rows.
 SCALINGS = {
-    "minmax": MinMaxScaler,
-    "standard": StandardScaler,
+    "minmax": lambda n_rows: MinMaxScaler(),
+    "standard": lambda n_rows: StandardScaler(),
     # Heavy-tailed counts (bytes, durations) squeezed into a sliver near 0 by
     # min-max scaling get the [0, 1] range back on a log scale.
-    "log": _log_minmax,
+    "log": lambda n_rows: _log_minmax(),
     # Each column mapped through its empirical distribution to uniform [0, 1]:
     # any tail spread evenly. No subsampling, so no randomness.
-    "quantile": lambda: QuantileTransformer(
-        output_distribution="uniform", subsample=None
+    "quantile": lambda n_rows: QuantileTransformer(
+        n_quantiles=max(1, min(1000, n_rows)),
+        output_distribution="uniform",
+        subsample=None,
     ),
 }
 
@@ -216,7 +219,7 @@ class TableEncoder(BaseEstimator):
             self.scaler_ = None
             return rows
         if isinstance(self.scaling, str):
-            self.scaler_ = SCALINGS[self.scaling]()
+            self.scaler_ = SCALINGS[self.scaling](len(rows))
         else:
             self.scaler_ = clone(self.scaling)
         if isinstance(self.scaler_, MinMaxScaler | StandardScaler):
