@@ -102,6 +102,14 @@ CONFIGS: dict[str, tuple[bool, dict]] = {
         {**FAST, "latent_sampling": "interpolate", "beta": 0.5},
     ),
     "fast+beta0.25": (True, {**FAST, "beta": 0.25}),
+    # Round 3: the two best so far (one-hot input; quantile + beta 0.5) with
+    # each other's lever and a wider latent draw.
+    "fast-onehot+quantile": (False, {**FAST, "scaling": "quantile"}),
+    "fast-onehot+t1.5": (False, {**FAST, "temperature": 1.5}),
+    "fast+quantile+beta0.5+t1.5": (
+        True,
+        {**FAST, "scaling": "quantile", "beta": 0.5, "temperature": 1.5},
+    ),
 }
 
 
