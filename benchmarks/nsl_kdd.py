@@ -131,16 +131,7 @@ METHODS = {
     # defaults; its learning rate stays the CGAN's own 2e-4 (with Adam's beta1
     # 0.5, the DCGAN recipe): the VAE's 1e-4 is not a setting the paper gives
     # for its GAN.
-    "cgan": (
-        "CGAN",
-        "cgan",
-        lambda a: {
-            "epochs": a.epochs,
-            "batch_size": a.batch_size,
-            "scaling": a.scaling,
-            "categorical_features": None,
-        },
-    ),
+    "cgan": ("CGAN", "cgan-paper", _cgan),
     # Early stopping on the validation ELBO (10% of each class held out,
     # patience 10, tolerance 1e-4), within the same 120-epoch budget.
     "cvae-es": (

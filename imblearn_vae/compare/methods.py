@@ -87,6 +87,8 @@ METHODS: dict[str, MethodInfo] = {
         lambda **params: CVAESampler(**{**PAPER_TABLE_1, **params}),
         torch=True,
     ),
+    # The paper's CGAN (its widths are the sampler's defaults), one-hot matrix.
+    "cgan-paper": MethodInfo("CGAN, paper settings", CGANSampler, torch=True),
     "tvae": MethodInfo("TVAE (SDV)", _peer("TVAESampler"), raw=True, needs="ctgan"),
     "ctgan": MethodInfo("CTGAN (SDV)", _peer("CTGANSampler"), raw=True, needs="ctgan"),
 }
