@@ -15,3 +15,13 @@ def default_data_home() -> str | Path | None:
     """
     shared = REPO_ROOT.parent / "shared" / "data"
     return os.environ.get(DATA_HOME_ENV) or (shared if shared.is_dir() else None)
+
+
+def markdown(rows: list[dict]) -> str:
+    """A Markdown table of dict rows (floats with thousands separators, 1 decimal)."""
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|---" * len(keys) + "|"]
+    for row in rows:
+        cells = [f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.values()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -37,7 +37,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-from _common import REPO_ROOT, default_data_home
+from _common import REPO_ROOT, default_data_home, markdown
 
 from imblearn_vae.datasets import fetch_nsl_kdd
 
@@ -177,15 +177,6 @@ def run_scenario(name, call, rows_per_request, args) -> dict:
         "p50 ms": float(np.percentile(latencies, 50)) if len(latencies) else 0.0,
         "p99 ms": float(np.percentile(latencies, 99)) if len(latencies) else 0.0,
     }
-
-
-def markdown(rows: list[dict]) -> str:
-    keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|---" * len(keys) + "|"]
-    for row in rows:
-        cells = [f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.values()]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 def main(argv=None) -> int:

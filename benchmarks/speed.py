@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import REPO_ROOT, default_data_home
+from _common import REPO_ROOT, default_data_home, markdown
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -227,15 +227,6 @@ def scaling(name, X, y, epochs, factors, device, seed=0) -> tuple[list, float]:
         seconds.append(time.perf_counter() - start)
     exponent = np.polyfit(np.log(rows), np.log(seconds), 1)[0]
     return list(zip(rows, seconds, strict=True)), float(exponent)
-
-
-def markdown(rows: list[dict]) -> str:
-    keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|---" * len(keys) + "|"]
-    for row in rows:
-        cells = [f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.values()]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
