@@ -33,15 +33,6 @@ from .classifiers import build_classifier
 from .data import Table, make_table_preprocessor
 from .methods import Method
 
-#: The scores of each run, per evaluation set; per-class recall and F1 follow.
-METRICS = (
-    "accuracy",
-    "precision_weighted",
-    "recall_weighted",
-    "f1_weighted",
-    "f1_macro",
-)
-
 
 @dataclass
 class Comparison:
@@ -217,6 +208,7 @@ def run_task(
     other tasks go on.
     """
     base = {"method": method.spec, "label": method.label, "seed": seed}
+    previous = torch.get_num_threads()  # jobs=1 runs in the caller's process
     torch.set_num_threads(threads)
     try:
         with threadpool_limits(threads):
@@ -228,6 +220,8 @@ def run_task(
              "traceback": traceback.format_exc(limit=-3)}
             for c in classifiers
         ]  # fmt: skip
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _run_task(comparison, method, seed, classifiers, threads, base) -> list[dict]:
