@@ -89,6 +89,25 @@ CONFIGS: dict[str, tuple[bool, dict]] = {
         True,
         {**FAST, "scaling": "quantile", "beta": 0.5, "temperature": 1.5},
     ),
+    # Round 4: around the leader (quantile + beta 0.5): a narrower latent
+    # draw, the network of the paper's counts, the one-hot input.
+    "fast+quantile+beta0.5+t0.7": (
+        True,
+        {**FAST, "scaling": "quantile", "beta": 0.5, "temperature": 0.7},
+    ),
+    "fast+quantile+beta0.5+4x60": (
+        True,
+        {
+            **FAST,
+            "scaling": "quantile",
+            "beta": 0.5,
+            "hidden_layer_sizes": (60, 60, 60, 60),
+        },
+    ),  # fmt: skip
+    "fast-onehot+quantile+beta0.5": (
+        False,
+        {**FAST, "scaling": "quantile", "beta": 0.5},
+    ),
 }
 
 #: The imbalanced-learn baselines (the NSL-KDD benchmark's settings).
