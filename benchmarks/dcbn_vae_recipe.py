@@ -103,7 +103,7 @@ CONFIGS: dict[str, tuple[bool, dict]] = {
             "beta": 0.5,
             "hidden_layer_sizes": (60, 60, 60, 60),
         },
-    ),  # fmt: skip
+    ),
     "fast-onehot+quantile+beta0.5": (
         False,
         {**FAST, "scaling": "quantile", "beta": 0.5},

@@ -472,6 +472,8 @@ def main(argv=None) -> int:
         )
         for classifier, out in args.outs.items()
     }
+    for comparison in comparisons.values():
+        comparison.out.mkdir(parents=True, exist_ok=True)
     if not args.report_only:
         failed = run_shared(comparisons, args)
     for classifier, comparison in comparisons.items():

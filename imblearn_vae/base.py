@@ -568,22 +568,31 @@ def _refuse_text_columns(X, owner: str) -> None:
             return
         name, example = text[0], X[text[0]].iloc[0]
     elif isinstance(X, np.ndarray) and X.dtype.kind in "OUS" and X.ndim == 2:
+        # Only text is named here; other objects (a dict in a cell) get
+        # scikit-learn's own error, as its estimator checks expect.
         for index in range(X.shape[1]):
-            try:
-                X[:, index].astype(np.float64)
-            except (TypeError, ValueError):
-                name, example = index, X[0, index]
+            text = [v for v in X[:, index] if isinstance(v, str | np.str_)]
+            if text and not _all_numbers(text):
+                name, example = index, next(v for v in text if not _all_numbers([v]))
                 break
         else:
             return
     else:
         return
     raise ValueError(
-        f"{owner}: column {name!r} holds text or categories (e.g. {example!r}), "
-        "not numbers. Pass categorical_features (its name or index, or 'auto' "
+        f"{owner}: column {name!r} holds text (e.g. {example!r}), not numbers. "
+        "Pass categorical_features (its name or index, or 'auto' "
         "for a DataFrame's categorical columns) to model it as a category, or "
         "encode it first."
     )
+
+
+def _all_numbers(texts) -> bool:
+    try:
+        np.asarray(texts, dtype=np.float64)
+    except ValueError:
+        return False
+    return True
 
 
 def _plain(label):

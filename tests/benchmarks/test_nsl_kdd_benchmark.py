@@ -19,7 +19,7 @@ def test_quick_benchmark_runs_every_method_and_writes_its_report(
 ):
     command = [
         sys.executable, str(REPO_ROOT / "benchmarks" / "nsl_kdd.py"), "--quick",
-        "--out", str(tmp_path), "--data-home", str(nsl_kdd_home),
+        "--out", str(tmp_path), "--data-home", str(nsl_kdd_home), "--threads", "1",
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -59,7 +59,7 @@ def test_several_classifiers_share_one_resampling_on_the_binary_task(
         "--methods", "none", "dcbn-vae", "--raw", "--epochs", "1",
         "--target", "binary",
         "--classifier", "dt", "cnn", "--classifier-epochs", "1",
-        "--out", str(tmp_path), "--data-home", str(nsl_kdd_home),
+        "--out", str(tmp_path), "--data-home", str(nsl_kdd_home), "--threads", "1",
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
