@@ -545,6 +545,9 @@ def run_shared(comparisons: dict[str, Comparison], args) -> bool:
         for method in joint.methods
         if (todo := [c for c in comparisons if (method.spec, seed, c) not in done])
     ]
+    skipped = len(args.seeds) * len(joint.methods) - len(tasks)
+    if skipped:
+        print(f"{skipped} (method, seed) runs already there, skipped", flush=True)
     engine.run_tasks(joint, tasks, jobs=args.jobs, threads=args.threads, write=write)
     return failed
 

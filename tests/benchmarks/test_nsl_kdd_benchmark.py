@@ -70,7 +70,7 @@ def test_several_classifiers_share_one_resampling_on_the_binary_task(
             runs[classifier] = {row["method"]: row for row in csv.DictReader(stream)}
         assert sorted(runs[classifier]) == ["dcbn-vae", "dcbn-vae-raw", "none"]
         report = (tmp_path / classifier / "results.md").read_text()
-        assert f"{classifier} on KDDTest+ (binary)" in report
+        assert f"{classifier} on KDDTest+ (binary, full set)" in report
         for run in runs[classifier].values():
             assert {run["full:recall_normal"], run["full:recall_attack"]} != {""}
             assert "full:recall_DoS" not in run  # normal / attack only
