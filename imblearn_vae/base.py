@@ -45,6 +45,11 @@ DEFAULT_GENERATION_CHUNK_ROWS = 8192
 #: Held-out rows compared with generated ones by the default validation loss.
 MMD_MAX_ROWS = 1024
 
+#: ``epochs="auto"``: at least this many epochs, and at least AUTO_STEPS
+#: optimisation steps (a small table's epochs are a few steps each).
+AUTO_MIN_EPOCHS = 10
+AUTO_STEPS = 2000
+
 #: A class must have this many rows before the sampler generates more of it.
 MIN_CLASS_SAMPLES = 2
 
@@ -69,7 +74,7 @@ class BaseGenerativeSampler(BaseOverSampler):
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "scaling": [
@@ -369,14 +374,15 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.best_epoch_ = None
         self.history_ = []
         self.module_.train()
+        self._epochs_planned = self._planned_epochs(n_rows)
         progress = tqdm(
-            total=self.epochs,
+            total=self._epochs_planned,
             desc=type(self).__name__,
             unit="epoch",
             disable=self.verbose < 1,
             leave=True,
         )
-        for epoch in range(1, self.epochs + 1):
+        for epoch in range(1, self._epochs_planned + 1):
             start = time.perf_counter()
             totals: dict[str, torch.Tensor] = {}
             for batch in _shuffled_batches(
@@ -421,6 +427,18 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.n_epochs_ = len(self.history_)
         self.module_.eval()
 
+    def _planned_epochs(self, n_rows: int) -> int:
+        """``epochs``, or for "auto" enough of them for AUTO_STEPS updates.
+
+        At least AUTO_MIN_EPOCHS: on a large table that is the budget (10
+        epochs of KDDTrain+ at batch 512 are 2,470 steps); a small table,
+        whose epoch is a few steps, gets as many epochs as AUTO_STEPS take.
+        """
+        if self.epochs != "auto":
+            return self.epochs
+        steps_per_epoch = max(1, -(-n_rows // self.batch_size))
+        return max(AUTO_MIN_EPOCHS, -(-AUTO_STEPS // steps_per_epoch))
+
     def _class_balance_weights(self, y: torch.Tensor) -> torch.Tensor | None:
         """Each row's chance to be drawn for training, or None to shuffle.
 
@@ -454,10 +472,10 @@ class BaseGenerativeSampler(BaseOverSampler):
         progress.set_postfix(losses, refresh=False)
         progress.update()
         if self.verbose >= 2:
-            width = len(str(self.epochs))
+            width = len(str(self._epochs_planned))
             progress.write(
                 f"[{type(self).__name__}] epoch {record['epoch']:>{width}}/"
-                f"{self.epochs}  "
+                f"{self._epochs_planned}  "
                 + "  ".join(f"{name}={value}" for name, value in losses.items())
                 + f"  ({record['duration']:.2f}s)",
                 file=sys.stdout,

@@ -154,3 +154,13 @@ def test_class_balance_trains_the_rare_class(imbalanced):
             np.linalg.norm(new.mean(axis=0) - X[y == 1].mean(axis=0))
         )
     assert distances[1.0] < 0.7 * distances[0.0], distances
+
+
+def test_auto_epochs_give_small_tables_enough_steps(imbalanced):
+    X, y = imbalanced  # 175 rows: 3 steps an epoch at batch 64
+    sampler = fast(DCBNVAESampler, epochs="auto", batch_size=64).fit(X, y)
+    sampler.fit_resample(X, y)
+    assert sampler.n_epochs_ == 667  # ceil(2000 steps / 3 steps per epoch)
+    assert sampler._planned_epochs(126_000) == 10  # a large table: 10 epochs
+    with pytest.raises(ValueError, match="'epochs' parameter"):
+        fast(DCBNVAESampler, epochs="many").fit_resample(X, y)
