@@ -4,11 +4,15 @@ Written once here and substituted into each sampler with
 :class:`imblearn.utils.Substitution`, as imbalanced-learn does.
 """
 
+import re
+
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils._docstring import _random_state_docstring
 
-_training_parameters = """epochs : int, default=120
-        Number of passes over the training rows.
+_training_parameters = """epochs : int or "auto", default=120
+        Number of passes over the training rows. ``"auto"``: 10, or as many
+        as make 2,000 optimisation steps if that is more (a small table's
+        epoch is a few steps).
 
     batch_size : int, default=128
         Rows per optimisation step (at least 2: batch normalisation needs two
@@ -148,6 +152,22 @@ _vae_parameters = """hidden_layer_sizes : tuple of int, default=(604,)
         Scale of the latent noise of ``"prior"`` and ``"posterior"``
         sampling: below 1 new rows stay closer to the typical (or the real)
         rows, above 1 they spread further."""
+
+
+def with_defaults(text: str, **defaults: str) -> str:
+    """``text`` with the ``default=`` of each named parameter replaced.
+
+    For a sampler whose defaults differ from the shared text's.
+    """
+    for name, value in defaults.items():
+        pattern = rf"(\b{name} : [^\n]*(?:\\\n[^\n]*)?default=)[^\n]+"
+        text, count = re.subn(
+            pattern, lambda m, value=value: m.group(1) + value, text, count=1
+        )
+        if count != 1:
+            raise ValueError(f"No parameter {name!r} with a default in the text.")
+    return text
+
 
 SHARED_DOCS = {
     "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
