@@ -5,7 +5,7 @@ for DCBN-VAE, its normalisation parameters). Here the generated rows of each
 class are compared with the real ones: their means should be close, and a
 classifier trained on real rows should call them by their class.
 
-    python examples/conditional_sampling.py [--epochs 60]
+    python examples/conditional_sampling.py [--epochs auto]
 """
 
 import argparse
@@ -17,7 +17,7 @@ from sklearn.ensemble import RandomForestClassifier
 from imblearn_vae import DCBNVAESampler
 
 
-def main(epochs: int = 60) -> dict:
+def main(epochs: int | str = "auto") -> dict:
     X, y = make_blobs(
         n_samples=[500, 80, 30], n_features=4, cluster_std=1.0, random_state=0
     )
@@ -45,5 +45,7 @@ def main(epochs: int = 60) -> dict:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument(
+        "--epochs", type=lambda v: v if v == "auto" else int(v), default="auto"
+    )
     main(parser.parse_args().epochs)
