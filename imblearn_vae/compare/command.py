@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..datasets import load_bot_iot
-from .classifiers import classifier_label
+from .classifiers import build_classifier, classifier_label
 from .data import align_test, prepare_table, read_table, split_table
 from .engine import Comparison, read_runs, run_comparison
 from .methods import DEFAULT_METHODS, METHODS, parse_method
@@ -122,6 +122,8 @@ def build_comparison(args, parser) -> Comparison:
     """The comparison the arguments describe; bad input ends in parser.error."""
     try:
         methods = [parse_method(spec) for spec in args.methods]
+        for name in args.classifiers:  # an unknown one stops us before any run
+            build_classifier(name, seed=0)
         frame, dropped = _load(args.train, args)
         categorical = "auto" if args.categorical == ["auto"] else args.categorical
         table = prepare_table(frame, args.label, categorical, args.drop, dropped)

@@ -76,6 +76,7 @@ def test_a_method_that_fails_says_why_and_the_others_go_on(
     [
         (["--label", "kind"], "no label column 'kind'"),
         (["--label", "class", "--methods", "smoth"], "Unknown method 'smoth'"),
+        (["--label", "class", "--classifiers", "forest"], "Unknown classifier"),
         (["--label", "class", "--drop", "proto", "rate", "bytes"], "No feature"),
     ],
 )
