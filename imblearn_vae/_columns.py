@@ -190,3 +190,44 @@ def fit_categorical_encoder(encoder, X_categorical, names) -> tuple:
             )
         start += size
     return encoder, encoded.astype(np.float32, copy=False), sizes
+
+
+def refuse_text_columns(X, owner: str) -> None:
+    """Name the first text or categorical column of a table meant to be numeric.
+
+    Without this, scikit-learn's check says "could not convert string to
+    float: 'tcp'" and leaves the user to find the column.
+    """
+    if is_dataframe(X):
+        columns = [(name, X[name]) for name in X.columns]
+        text = [n for n, c in columns if c.dtype == object or c.dtype.name in
+                ("category", "string", "str")]  # fmt: skip
+        if not text:
+            return
+        name, example = text[0], X[text[0]].iloc[0]
+    elif isinstance(X, np.ndarray) and X.dtype.kind in "OUS" and X.ndim == 2:
+        # Only text is named here; other objects (a dict in a cell) get
+        # scikit-learn's own error, as its estimator checks expect.
+        for index in range(X.shape[1]):
+            text = [v for v in X[:, index] if isinstance(v, str | np.str_)]
+            if text and not _all_numbers(text):
+                name, example = index, next(v for v in text if not _all_numbers([v]))
+                break
+        else:
+            return
+    else:
+        return
+    raise ValueError(
+        f"{owner}: column {name!r} holds text (e.g. {example!r}), not numbers. "
+        "Pass categorical_features (its name or index, or 'auto' "
+        "for a DataFrame's categorical columns) to model it as a category, or "
+        "encode it first."
+    )
+
+
+def _all_numbers(texts) -> bool:
+    try:
+        np.asarray(texts, dtype=np.float64)
+    except ValueError:
+        return False
+    return True

@@ -31,7 +31,7 @@ from sklearn_compat.utils.validation import validate_data
 from torch import nn
 from tqdm.auto import tqdm
 
-from ._columns import is_dataframe
+from ._columns import is_dataframe, refuse_text_columns
 from ._table import SCALINGS, TableEncoder, check_table
 
 #: Rows decoded per forward pass in generation, by device type: bounds memory
@@ -244,7 +244,7 @@ class BaseGenerativeSampler(BaseOverSampler):
     # ------------------------------------------------------------------
     def _check_X_y(self, X, y, accept_sparse=None):
         if self.categorical_features is None:
-            _refuse_text_columns(X, type(self).__name__)
+            refuse_text_columns(X, type(self).__name__)
             return super()._check_X_y(X, y, accept_sparse=accept_sparse)
         # As SMOTENC: strings and DataFrames pass; columns are checked one by
         # one in fit, with errors that name them.
@@ -570,47 +570,6 @@ class BaseGenerativeSampler(BaseOverSampler):
                     stacklevel=2,
                 )
                 self.device_ = torch.device("cpu")
-
-
-def _refuse_text_columns(X, owner: str) -> None:
-    """Name the first text or categorical column of a table meant to be numeric.
-
-    Without this, scikit-learn's check says "could not convert string to
-    float: 'tcp'" and leaves the user to find the column.
-    """
-    if is_dataframe(X):
-        columns = [(name, X[name]) for name in X.columns]
-        text = [n for n, c in columns if c.dtype == object or c.dtype.name in
-                ("category", "string", "str")]  # fmt: skip
-        if not text:
-            return
-        name, example = text[0], X[text[0]].iloc[0]
-    elif isinstance(X, np.ndarray) and X.dtype.kind in "OUS" and X.ndim == 2:
-        # Only text is named here; other objects (a dict in a cell) get
-        # scikit-learn's own error, as its estimator checks expect.
-        for index in range(X.shape[1]):
-            text = [v for v in X[:, index] if isinstance(v, str | np.str_)]
-            if text and not _all_numbers(text):
-                name, example = index, next(v for v in text if not _all_numbers([v]))
-                break
-        else:
-            return
-    else:
-        return
-    raise ValueError(
-        f"{owner}: column {name!r} holds text (e.g. {example!r}), not numbers. "
-        "Pass categorical_features (its name or index, or 'auto' "
-        "for a DataFrame's categorical columns) to model it as a category, or "
-        "encode it first."
-    )
-
-
-def _all_numbers(texts) -> bool:
-    try:
-        np.asarray(texts, dtype=np.float64)
-    except ValueError:
-        return False
-    return True
 
 
 def _plain(label):
