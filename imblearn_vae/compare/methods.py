@@ -113,9 +113,10 @@ class Method:
 
     @property
     def label(self) -> str:
-        return self.info.label + (
-            f" ({self.spec.partition(':')[2]})" if self.params else ""
-        )
+        if self.title:
+            return self.title
+        arguments = self.spec.partition(":")[2]
+        return self.info.label + (f" ({arguments})" if arguments else "")
 
     def build(self, random_state: int, n_threads: int | None = None, device="cpu"):
         """A fresh sampler (None for no balancing)."""
