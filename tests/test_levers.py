@@ -164,3 +164,13 @@ def test_auto_epochs_give_small_tables_enough_steps(imbalanced):
     assert sampler._planned_epochs(126_000) == 10  # a large table: 10 epochs
     with pytest.raises(ValueError, match="'epochs' parameter"):
         fast(DCBNVAESampler, epochs="many").fit_resample(X, y)
+
+
+def test_a_kl_weight_below_one_keeps_more_of_the_spread():
+    """beta < 1 pulls the codes less towards the prior: new rows keep more of
+    their class's spread (the columns that are not heavy-tailed)."""
+    spreads = {}
+    for beta in (0.5, 1.0, 4.0):
+        real, new = generated_minority("standard", beta=beta)
+        spreads[beta] = float(np.mean(new[:, 1:].std(axis=0) / real[:, 1:].std(axis=0)))
+    assert spreads[0.5] > spreads[1.0] > spreads[4.0], spreads
