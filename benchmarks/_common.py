@@ -18,10 +18,15 @@ def default_data_home() -> str | Path | None:
 
 
 def markdown(rows: list[dict]) -> str:
-    """A Markdown table of dict rows (floats with thousands separators, 1 decimal)."""
-    keys = list(rows[0])
+    """A Markdown table of dict rows (floats with thousands separators, 1 decimal).
+
+    The columns are every key of any row, in order of appearance; a row
+    without one shows "-".
+    """
+    keys = list(dict.fromkeys(key for row in rows for key in row))
     lines = ["| " + " | ".join(keys) + " |", "|---" * len(keys) + "|"]
     for row in rows:
-        cells = [f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row.values()]
+        values = [row.get(key, "-") for key in keys]
+        cells = [f"{v:,.1f}" if isinstance(v, float) else str(v) for v in values]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
