@@ -117,16 +117,10 @@ TITLES = {
     "fast+quantile+beta0.5": "DCBN-VAE, recommended",
 }
 
-#: The imbalanced-learn baselines (the NSL-KDD benchmark's settings).
-BASELINES = [
-    "none", "random", "smote", "borderline-smote", "kmeans-smote", "svm-smote",
-    "adasyn",
-]  # fmt: skip
-
 
 def method(name: str) -> Method:
     """The engine's method of a configuration or a baseline."""
-    if name in BASELINES or (name in BENCHMARK_METHODS and name not in CONFIGS):
+    if name not in CONFIGS:  # a baseline or another method of the benchmark
         return engine_method(name, argparse.Namespace(k_neighbors=5, verbose=0))
     raw, overrides = CONFIGS[name]
     # Every argument spelled out, so that a later change of the sampler's
@@ -222,7 +216,7 @@ def main(argv=None) -> int:
     parser.add_argument("--on", choices=EVALUATION_SETS, default="validation")
     parser.add_argument("--chart", type=Path, help="with --report: also a chart")
     args = parser.parse_args(argv)
-    known = set(CONFIGS) | set(BASELINES) | set(BENCHMARK_METHODS)
+    known = set(CONFIGS) | set(BENCHMARK_METHODS)
     unknown = [c for c in args.configs if c not in known]
     if unknown:
         parser.error(f"unknown configurations {unknown}; known: {sorted(known)}")

@@ -258,7 +258,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         return checked, y, binarize_y
 
     def _fit_resample(self, X, y):
-        self._check_class_sizes(y)
+        check_class_sizes(self.sampling_strategy_, y, type(self).__name__)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.device_ = _resolve_device(self.device)
         self._random_state = check_random_state(self.random_state)
@@ -301,24 +301,6 @@ class BaseGenerativeSampler(BaseOverSampler):
         else:
             X_resampled = np.vstack([X, *X_new])
         return X_resampled, np.hstack([y, *y_new])
-
-    def _check_class_sizes(self, y) -> None:
-        counts = Counter(y)
-        for klass, n_samples in self.sampling_strategy_.items():
-            if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
-                others = {
-                    _plain(k): int(counts[k] + n)
-                    for k, n in self.sampling_strategy_.items()
-                    if n > 0 and k != klass
-                }
-                raise ValueError(
-                    f"{type(self).__name__} needs at least {MIN_CLASS_SAMPLES} "
-                    "samples of each class it generates rows for; class "
-                    f"{_plain(klass)!r} has {counts[klass]}. To go on without "
-                    "new rows for it, pass a sampling_strategy dict that leaves "
-                    f"it out (here sampling_strategy={others!r}), or remove "
-                    "its rows."
-                )
 
     def _split_validation(self, y_encoded: np.ndarray):
         """Row indices to train on and to validate on (None, None: no early stopping).
@@ -570,6 +552,29 @@ class BaseGenerativeSampler(BaseOverSampler):
                     stacklevel=2,
                 )
                 self.device_ = torch.device("cpu")
+
+
+def check_class_sizes(sampling_strategy: dict, y, owner: str) -> None:
+    """Refuse a class too small to generate rows of, and say how to go on.
+
+    ``sampling_strategy`` is a fitted ``sampling_strategy_`` (rows to make
+    per class); ``owner`` names the sampler in the message.
+    """
+    counts = Counter(y)
+    for klass, n_samples in sampling_strategy.items():
+        if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
+            others = {
+                _plain(k): int(counts[k] + n)
+                for k, n in sampling_strategy.items()
+                if n > 0 and k != klass
+            }
+            raise ValueError(
+                f"{owner} needs at least {MIN_CLASS_SAMPLES} samples of each class "
+                f"it generates rows for; class {_plain(klass)!r} has "
+                f"{counts[klass]}. To go on without new rows for it, pass a "
+                "sampling_strategy dict that leaves it out (here "
+                f"sampling_strategy={others!r}), or remove its rows."
+            )
 
 
 def _plain(label):

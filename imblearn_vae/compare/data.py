@@ -183,8 +183,7 @@ def align_test(test_frame: pd.DataFrame, train: Table) -> Table:
             f"The test file lacks the column(s) {missing} that the training file has."
         )
     frame = test_frame[[*train.X.columns, train.label]]
-    table = prepare_table(frame, train.label, train.categorical)
-    return table
+    return prepare_table(frame, train.label, train.categorical)
 
 
 def split_table(table: Table, test_size: float, seed: int) -> tuple[Table, Table]:

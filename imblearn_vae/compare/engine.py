@@ -233,15 +233,15 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> list[dict
         )
     train, test = comparison.train, comparison.test
     preprocess = make_table_preprocessor(train).fit(train.X)
-    X_encoded = preprocess.transform(train.X)
     sampler = method.build(seed, n_threads=threads, device=comparison.device)
+    # Raw methods get the table; the others the matrix the classifier sees.
+    X_encoded = None if method.info.raw else preprocess.transform(train.X)
     start = time.perf_counter()
     X_raw = None
     if sampler is None:
         X_balanced, y_balanced = X_encoded, train.y
     elif method.info.raw:
         X_raw, y_balanced = sampler.fit_resample(train.X, train.y)
-        X_balanced = None
     else:
         X_balanced, y_balanced = sampler.fit_resample(X_encoded, train.y)
     sampler_seconds = time.perf_counter() - start

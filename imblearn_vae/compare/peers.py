@@ -12,7 +12,6 @@ Source License: we call it, we do not copy its code.
   the rows of other classes are rejected and counted in ``rejected_``.
 """
 
-from collections import Counter
 from numbers import Integral
 
 import numpy as np
@@ -24,9 +23,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_consistent_length
 
 from .._columns import is_dataframe
-
-#: A class needs this many rows before a peer generates more of it.
-MIN_CLASS_SAMPLES = 2
+from ..base import check_class_sizes
 
 #: CTGAN draws at most this many batches per class before it gives up.
 MAX_CTGAN_ROUNDS = 200
@@ -102,17 +99,6 @@ class _PeerSampler(BaseOverSampler):
             )
         return names
 
-    def _check_class_sizes(self, y) -> None:
-        counts = Counter(y)
-        for klass, n_samples in self.sampling_strategy_.items():
-            if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
-                raise ValueError(
-                    f"{type(self).__name__} needs at least {MIN_CLASS_SAMPLES} "
-                    f"samples of each class it generates rows for; class {klass!r} "
-                    f"has {counts[klass]}. Leave it out with a sampling_strategy "
-                    "dict that names the other classes."
-                )
-
     def _seed(self) -> int:
         return int(np.random.RandomState(self.random_state).randint(2**31 - 1))
 
@@ -147,7 +133,7 @@ class TVAESampler(_PeerSampler):
 
     def _fit_resample(self, X, y):
         ctgan = _import_ctgan()
-        self._check_class_sizes(y)
+        check_class_sizes(self.sampling_strategy_, y, type(self).__name__)
         frame = self._frame(X)
         discrete = self._discrete_columns(frame)
         self.models_, new_frames, new_labels = {}, [], []
@@ -209,7 +195,7 @@ class CTGANSampler(_PeerSampler):
 
     def _fit_resample(self, X, y):
         ctgan = _import_ctgan()
-        self._check_class_sizes(y)
+        check_class_sizes(self.sampling_strategy_, y, type(self).__name__)
         frame = self._frame(X)
         discrete = self._discrete_columns(frame)
         label = "__label__"

@@ -1,5 +1,7 @@
 """The JSON API for programs: ``POST /api/v1/predict`` with a bearer token."""
 
+import json
+
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
@@ -88,19 +90,13 @@ def predict():
                     "row": p.row_number,
                     "id": p.id,
                     "class": p.predicted,
-                    "probabilities": _probabilities(p),
+                    "probabilities": json.loads(p.probabilities),
                 }
                 for p in stored
             ],
             "model": {"version": model.version, "classes": model.classes},
         }
     )
-
-
-def _probabilities(prediction) -> dict:
-    import json
-
-    return json.loads(prediction.probabilities)
 
 
 @blueprint.route("/openapi.json")

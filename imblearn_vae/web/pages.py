@@ -15,7 +15,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..detector import RowError
 from .forms import ActionForm, UploadForm
@@ -151,11 +152,13 @@ def upload_result(upload_id: int):
         per_page=UPLOAD_PAGE,
         error_out=False,
     )
-    counts = {}
-    for (label,) in db.session.execute(
-        select(Prediction.predicted).where(Prediction.upload_id == found.id)
-    ):
-        counts[label] = counts.get(label, 0) + 1
+    counts = dict(
+        db.session.execute(
+            select(Prediction.predicted, func.count())
+            .where(Prediction.upload_id == found.id)
+            .group_by(Prediction.predicted)
+        ).all()
+    )
     return render_template(
         "upload_result.html",
         upload=found,
@@ -211,18 +214,13 @@ def history():
     predictions = db.paginate(
         select(Prediction)
         .where(Prediction.user_id == current_user.id)
+        .options(selectinload(Prediction.upload))  # one query for the page
         .order_by(Prediction.id.desc()),
         page=page,
         per_page=HISTORY_PAGE,
         error_out=False,
     )
-    uploads = {
-        u.id: u
-        for u in db.session.scalars(
-            select(Upload).where(Upload.user_id == current_user.id)
-        )
-    }
-    return render_template("history.html", predictions=predictions, uploads=uploads)
+    return render_template("history.html", predictions=predictions)
 
 
 @blueprint.app_context_processor
