@@ -3,10 +3,12 @@
 Each (method, seed) pair is one task: balance the training table once with
 the method, then train every classifier that has no result for it yet on the
 same rows and score it on each evaluation set (rows of the test table).
-Tasks are independent: they run in parallel with joblib (``jobs``), on one
-machine or on a Dask cluster, and each finished task's rows are appended to
-``runs.csv`` by this process alone, so a stopped comparison resumes where it
-stopped.
+Tasks are independent: they run in parallel with joblib (``jobs``) or on a
+Dask cluster. A task *returns* its rows and predictions, as scikit-learn's
+``cross_validate`` returns what ``_fit_and_score`` computed: this process
+alone writes ``runs.csv`` and the prediction files, so workers on other
+machines never need the results folder, and a stopped comparison resumes
+where it stopped.
 """
 
 import csv
@@ -17,12 +19,13 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from joblib import Parallel, delayed, parallel_config
+from joblib import Parallel, delayed
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from threadpoolctl import threadpool_limits
 from torch.utils.flop_counter import FlopCounterMode
@@ -123,7 +126,8 @@ def run_comparison(
         tasks at a time, so that they do not oversubscribe the machine.
     scheduler : str, optional
         Address of a Dask scheduler (``tcp://host:8786``): tasks then run on
-        its workers (``jobs`` tasks at a time), with joblib's Dask backend.
+        its workers, ``jobs`` at a time; the tables are sent to the cluster
+        once and the results come back here.
     progress : callable, optional
         Wraps the stream of finished tasks, ``progress(iterable, total)``
         (a progress bar).
@@ -139,6 +143,18 @@ def run_comparison(
     )
 
 
+@dataclass
+class TaskResult:
+    """What one (method, seed) task gives back: its rows and its predictions.
+
+    ``predictions`` maps each classifier that ran to its predicted labels
+    of the test rows.
+    """
+
+    rows: list[dict]
+    predictions: dict[str, np.ndarray] = field(default_factory=dict)
+
+
 def run_tasks(
     comparison: Comparison,
     tasks: list[tuple[Method, int, list[str]]],
@@ -151,36 +167,67 @@ def run_tasks(
 ) -> list[dict]:
     """Run ``(method, seed, classifiers)`` tasks; ``write`` each row as it comes.
 
-    See :func:`run_comparison` for the arguments; rows are handed to
-    ``write`` in this process, in the order the tasks finish.
+    See :func:`run_comparison` for the arguments. Rows are handed to
+    ``write`` and predictions saved under ``comparison.out`` in this
+    process, in the order the tasks finish.
     """
-    comparison.out.mkdir(parents=True, exist_ok=True)
-    (comparison.out / "predictions").mkdir(exist_ok=True)
+    (comparison.out / "predictions").mkdir(parents=True, exist_ok=True)
     if not tasks:
         return []
     n_jobs = jobs if jobs > 0 else os.cpu_count() or 1
     if threads is None:
         threads = max(1, (os.cpu_count() or 1) // min(n_jobs, len(tasks)))
+    run = _run_on_dask if scheduler else _run_with_joblib
+    results = run(comparison, tasks, n_jobs, threads, scheduler)
+    if progress is not None:
+        results = progress(results, len(tasks))
+    written = []
+    for result in results:
+        for row in result.rows:
+            if row["status"] == "ok":
+                save_predictions(
+                    comparison.out, row, result.predictions[row["classifier"]]
+                )
+            write(row)
+        written.extend(result.rows)
+    return written
+
+
+def _run_with_joblib(comparison, tasks, n_jobs, threads, scheduler=None):
     calls = (
         delayed(run_task)(comparison, method, seed, classifiers, threads)
         for method, seed, classifiers in tasks
     )
-    written = []
-    backend = {"backend": "dask"} if scheduler else {}
-    client = _dask_client(scheduler) if scheduler else None
+    yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls)
+
+
+def _run_on_dask(comparison, tasks, n_jobs, threads, scheduler):
+    """Tasks on a Dask cluster, ``n_jobs`` at a time.
+
+    The comparison (its tables) goes to the cluster once, scattered, and
+    each task refers to it, instead of shipping the tables with every task.
+    """
+    from distributed import as_completed
+
+    client = _dask_client(scheduler)
     try:
-        with parallel_config(**backend):
-            results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls)
-            if progress is not None:
-                results = progress(results, len(tasks))
-            for rows in results:
-                for row in rows:
-                    write(row)
-                written.extend(rows)
+        shared = client.scatter(comparison, broadcast=True)
+        pending = iter(tasks)
+
+        def submit(task):
+            method, seed, classifiers = task
+            return client.submit(
+                run_task, shared, method, seed, classifiers, threads, pure=False
+            )
+
+        running = as_completed([submit(t) for t in islice(pending, n_jobs)])
+        for future in running:
+            for task in pending:  # one more in, for each one out
+                running.add(submit(task))
+                break
+            yield future.result()
     finally:
-        if client is not None:
-            client.close()
-    return written
+        client.close()
 
 
 def _dask_client(address: str):
@@ -200,10 +247,11 @@ def run_task(
     seed: int,
     classifiers: list[str],
     threads: int,
-) -> list[dict]:
+) -> TaskResult:
     """Balance once with ``method``, then fit and score each classifier.
 
-    A failure (a class too small for the method, a missing package) gives
+    Writes nothing: the rows and predictions come back to the caller. A
+    failure (a class too small for the method, a missing package) gives
     one row per classifier with ``status="failed"`` and the reason, so the
     other tasks go on.
     """
@@ -215,16 +263,16 @@ def run_task(
             return _run_task(comparison, method, seed, classifiers, threads, base)
     except Exception as error:  # one failing method must not stop the rest
         reason = f"{type(error).__name__}: {error}" + _hint(error, comparison.train)
-        return [
+        return TaskResult([
             {**base, "classifier": c, "status": "failed", "error": reason,
              "traceback": traceback.format_exc(limit=-3)}
             for c in classifiers
-        ]  # fmt: skip
+        ])  # fmt: skip
     finally:
         torch.set_num_threads(previous)
 
 
-def _run_task(comparison, method, seed, classifiers, threads, base) -> list[dict]:
+def _run_task(comparison, method, seed, classifiers, threads, base) -> TaskResult:
     needs = method.info.needs
     if needs and importlib.util.find_spec(needs) is None:
         raise ImportError(
@@ -250,7 +298,7 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> list[dict
     cost = generator_cost(sampler, train, X_raw, X_balanced, preprocess)
     X_test = preprocess.transform(test.X)
 
-    rows = []
+    result = TaskResult([])
     for classifier_name in classifiers:
         classifier = build_classifier(
             classifier_name, seed, comparison.device, comparison.classifier_epochs
@@ -259,11 +307,7 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> list[dict
         classifier.fit(X_balanced, y_balanced)
         classifier_seconds = time.perf_counter() - start
         predicted = np.asarray(classifier.predict(X_test))
-        np.save(
-            comparison.out / "predictions"
-            / f"{_file_name(method.spec)}__{seed}__{_file_name(classifier_name)}.npy",
-            predicted.astype(str),
-        )  # fmt: skip
+        result.predictions[classifier_name] = predicted
         row = {**base, "classifier": classifier_name, "status": "ok", "error": ""}
         for set_name, test_rows in comparison.evaluation.items():
             row.update(
@@ -283,8 +327,18 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> list[dict
             settings=json.dumps(_settings(sampler)),
             threads=threads,
         )
-        rows.append(row)
-    return rows
+        result.rows.append(row)
+    return result
+
+
+def save_predictions(out: Path, row: dict, predicted: np.ndarray) -> Path:
+    """Write one run's predicted labels to ``out/predictions/`` (as text)."""
+    path = out / "predictions" / (
+        f"{_file_name(row['method'])}__{row['seed']}__"
+        f"{_file_name(row['classifier'])}.npy"
+    )  # fmt: skip
+    np.save(path, predicted.astype(str))
+    return path
 
 
 def scores(y_true, y_pred, labels) -> dict:
@@ -314,10 +368,19 @@ def _hint(error: Exception, train: Table) -> str:
         return ""
     classes, counts = np.unique(train.y, return_counts=True)
     smallest = int(np.argmin(counts))
+    klass, n_rows = classes[smallest], int(counts[smallest])
+    klass = klass.item() if isinstance(klass, np.generic) else klass  # repr: 2
+    way_out = (
+        f"lower k_neighbors to at most {n_rows - 1}, e.g. "
+        f"'smote:k_neighbors={n_rows - 1}', or leave the class out"
+        if n_rows > 1
+        else "a neighbour-based method cannot make rows from one row: leave the "
+        "class out (a sampling_strategy dict without it), or use 'random'"
+    )
     return (
-        f" (the smallest class, {classes[smallest]!r}, has {counts[smallest]} "
-        "training rows: too few for the method's neighbours; lower k_neighbors, "
-        "e.g. 'smote:k_neighbors=3', or leave the class out)"
+        f" (the smallest class, {klass!r}, has {n_rows} training "
+        f"row{'s' if n_rows != 1 else ''}: too few for the method's neighbours; "
+        f"{way_out})"
     )
 
 
@@ -341,7 +404,7 @@ def generator_cost(sampler, train, X_raw, X_balanced, preprocess) -> dict:
     else:
         valid = np.ones(len(X_balanced) - len(train.y), dtype=bool)
         start = 0
-        for categories in preprocess.named_transformers_["categories"].categories_:
+        for categories in _one_hot_categories(preprocess):
             block = X_balanced[new_rows, start : start + len(categories)]
             valid &= np.isin(block, (0.0, 1.0)).all(axis=1) & (block.sum(axis=1) == 1)
             start += len(categories)
@@ -354,6 +417,18 @@ def generator_cost(sampler, train, X_raw, X_balanced, preprocess) -> dict:
             sampler.sample(1024, sampler.classes_[0])
         cost["flops_per_row"] = counter.get_total_flops() / 1024
     return cost
+
+
+def _one_hot_categories(preprocess) -> list:
+    """The categories of each one-hot block, first in the matrix; none without.
+
+    A ColumnTransformer does not fit a transformer given no columns, so a
+    table without categorical columns has no fitted encoder to ask.
+    """
+    if "categories" not in preprocess.named_transformers_:
+        return []
+    encoder = preprocess.named_transformers_["categories"]
+    return getattr(encoder, "categories_", [])
 
 
 def _settings(sampler) -> dict:
