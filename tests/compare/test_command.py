@@ -1,8 +1,10 @@
 """``imblearn-vae compare`` end to end on small tables."""
 
 import csv
+import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -103,19 +105,69 @@ def test_parallel_jobs_and_the_module_entry_point(traffic_csv, tmp_path):
     assert len(read_rows(out / "runs.csv")) == 6
 
 
-def test_tasks_run_on_a_dask_cluster(traffic_csv, tmp_path):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, host="127.0.0.1", processes=True,
-        dashboard_address=None,
-    ) as cluster:  # fmt: skip
-        out = tmp_path / "out"
-        assert main(["compare", str(traffic_csv), "--label", "class", "--methods",
-                     "none", "smote", "--seeds", "0", "1", "--jobs", "2",
-                     "--threads", "1", "--scheduler", cluster.scheduler_address,
-                     "--out", str(out), "--quiet"]) == 0  # fmt: skip
-    runs = read_rows(out / "runs.csv")
-    assert len(runs) == 4 and {r["status"] for r in runs} == {"ok"}
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A scheduler and two workers started as on other machines: their own
+    processes, in a working directory that is not the client's."""
+    pytest.importorskip("distributed")
+    elsewhere = tmp_path / "worker-machine"
+    elsewhere.mkdir()
+    address_file = tmp_path / "scheduler.json"
+    dask = [sys.executable, "-m", "dask"]
+    scheduler = subprocess.Popen(
+        [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
+         "--no-dashboard", "--scheduler-file", str(address_file)],
+        cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = None
+    try:
+        for _ in range(300):
+            if address_file.exists() and address_file.stat().st_size:
+                break
+            time.sleep(0.1)
+        address = json.loads(address_file.read_text())["address"]
+        worker = subprocess.Popen(
+            [*dask, "worker", address, "--nworkers", "2", "--nthreads", "1",
+             "--host", "127.0.0.1", "--no-dashboard",
+             "--local-directory", str(elsewhere)],
+            cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address, elsewhere
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=60)
+
+
+def test_tasks_run_on_a_dask_cluster_that_does_not_share_our_folder(
+    traffic_csv, tmp_path, monkeypatch, dask_cluster
+):
+    address, elsewhere = dask_cluster
+    arguments = ["compare", str(traffic_csv), "--label", "class", "--methods",
+                 "none", "smote", QUICK_VAE, "--seeds", "0", "1", "--threads", "1",
+                 "--quiet"]  # fmt: skip
+    client_folder = tmp_path / "client"
+    client_folder.mkdir()
+    monkeypatch.chdir(client_folder)  # the default --out is a relative folder
+    assert main([*arguments, "--jobs", "2", "--scheduler", address]) == 0
+    out = client_folder / "compare-results" / "traffic"
+    on_cluster = read_rows(out / "runs.csv")
+    assert len(on_cluster) == 6 and {r["status"] for r in on_cluster} == {"ok"}
+    assert len(list((out / "predictions").glob("*.npy"))) == 6
+    # nothing on a worker touched a results folder of its own
+    assert not (elsewhere / "compare-results").exists()
+
+    assert main([*arguments, "--out", str(tmp_path / "local")]) == 0
+    local = read_rows(tmp_path / "local" / "runs.csv")
+    key = lambda r: (r["method"], r["seed"])  # noqa: E731
+    for here, there in zip(sorted(local, key=key), sorted(on_cluster, key=key),
+                           strict=True):  # fmt: skip
+        assert here["test:f1_weighted"] == there["test:f1_weighted"]
 
 
 def test_compare_on_the_bot_iot_fragment(bot_iot_file, tmp_path):
