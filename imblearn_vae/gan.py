@@ -7,7 +7,7 @@ from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
-from ._docstrings import SHARED_DOCS
+from ._docstrings import SHARED_DOCS, with_defaults
 from .base import (
     HIDDEN_LAYER_SIZES_CONSTRAINT,
     BaseGenerativeSampler,
@@ -22,7 +22,14 @@ from .nn import ConditionalGAN, discriminator_loss, generator_loss, he_init_
 ADAM_BETAS = (0.5, 0.999)
 
 
-@Substitution(**SHARED_DOCS)
+@Substitution(
+    **{
+        **SHARED_DOCS,
+        "training_parameters": with_defaults(
+            SHARED_DOCS["training_parameters"], learning_rate="2e-4"
+        ),
+    }
+)
 class CGANSampler(BaseGenerativeSampler):
     """Over-sample with a conditional generative adversarial network (CGAN).
 
