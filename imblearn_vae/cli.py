@@ -2,6 +2,7 @@
 
 - ``compare``: which balancing helps my data (any labelled table).
 - ``train``: fit an NSL-KDD detector and write its model file.
+- ``predict``: score a table of connections with it, or a file as it grows.
 - ``serve``: the web application on gunicorn (``pip install
   'imblearn-vae[web]'``).
 - ``user`` / ``token``: accounts and API tokens of the web application.
@@ -97,6 +98,22 @@ def _add_web(commands) -> None:
     revoke.add_argument("prefix", help="the token's prefix as `token list` shows")
 
 
+def _add_predict(commands) -> argparse.ArgumentParser:
+    from .predict import command as predict_command  # argparse only: cheap
+
+    predict = commands.add_parser(
+        "predict",
+        help="score connections (CSV or Parquet, or a file as it grows)",
+        description="Score each row of a table of connections with a detector "
+        "file: its label and class probabilities as CSV; bad rows go to the "
+        "rejects with their line and reason.",
+        epilog=predict_command.EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    predict_command.add_arguments(predict)
+    return predict
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser = argparse.ArgumentParser(
         prog="imblearn-vae",
@@ -113,8 +130,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     )
     compare_command.add_arguments(compare)
     _add_train(commands)
+    predict = _add_predict(commands)
     _add_web(commands)
-    return parser, {"compare": compare}
+    return parser, {"compare": compare, "predict": predict}
 
 
 def main(argv=None) -> int:
@@ -125,6 +143,10 @@ def main(argv=None) -> int:
         return compare_command.run(args, subparsers["compare"], argv[1:])
     if args.command == "train":
         return _train(args, argv)
+    if args.command == "predict":
+        from .predict import command as predict_command
+
+        return predict_command.run(args, subparsers["predict"])
     try:
         from .web import operator, server
     except ImportError as error:

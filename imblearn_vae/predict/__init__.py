@@ -1,0 +1,38 @@
+"""Scoring connections as they arrive: ``imblearn-vae predict``.
+
+A CSV (or Parquet) table of connections goes through a detector made by
+``imblearn-vae train``; each row gets its label and class probabilities, each
+bad row a line in the rejects. The input is read in bounded batches: a file
+read once, standard input, or a file followed as a flow exporter appends to it.
+
+- ``_sources``: bytes as they become available (files, pipes, a followed file
+  and its rotations).
+- ``_csv``: bytes to frames of raw values, one line a row, a partial line
+  held; ``_parquet`` the same for Parquet.
+- ``_check``: the detector's input rule, a whole batch at a time.
+- ``_output``: the pipeline's scores as CSV, and the rejects.
+- ``_run``: the loop; ``command``: the command line.
+
+The names below are imported on first use, so that the command's parser needs
+the core install only; scoring needs pandas and the model file's readers
+(``pip install 'imblearn-vae[web]'``).
+"""
+
+import importlib
+
+#: Where each public name lives.
+_MODULE_OF = {"Counts": "_run", "InputError": "_check", "score_input": "_run"}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
