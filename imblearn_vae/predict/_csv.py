@@ -148,12 +148,13 @@ def _read_frame(data: bytes, layout: Layout, exact: bool) -> pd.DataFrame:
     pandas' own parser, and :func:`doubtful_cells` says where the two may
     differ in the last bit.
     """
-    return pd.read_csv(
+    same = layout.names == layout.features  # no columns to leave out or reorder
+    frame = pd.read_csv(
         io.BytesIO(data),
         sep=layout.delimiter,
         header=None,
         names=layout.names,
-        usecols=layout.features,
+        usecols=None if same else layout.features,
         index_col=False,
         # Categories stay text as written; an empty or odd value stays as
         # written too, and the detector's rule says what is wrong with it.
@@ -164,7 +165,8 @@ def _read_frame(data: bytes, layout: Layout, exact: bool) -> pd.DataFrame:
         engine="c",
         encoding="utf-8",
         encoding_errors="replace",
-    )[layout.features]
+    )
+    return frame if same else frame[layout.features]
 
 
 def _empty_frame(layout: Layout) -> pd.DataFrame:

@@ -155,12 +155,11 @@ def doubtful_cells(block: bytes, lines: Scan, width: int) -> np.ndarray | None:
     ends = lines.terminators
     if ends is None or len(ends) != len(lines.starts) * width:
         return None
-    ends = ends.reshape(-1, width)
-    starts = np.empty_like(ends)
-    starts[:, 1:] = ends[:, :-1] + 1
-    starts[:, 0] = lines.starts
+    # A field starts after the previous field's end, the first of a line after
+    # the previous line's newline: one difference gives every length.
+    lengths = (np.diff(ends, prepend=-1) - 1).reshape(-1, width)
     data = np.frombuffer(block, dtype=np.uint8)
     letters = np.flatnonzero((data | 0x20) == ord("e"))  # e or E
     exponent = np.zeros(ends.size, dtype=bool)
-    exponent[np.searchsorted(lines.terminators, letters)] = True
-    return ((ends - starts) > EXACT_FIELD) | exponent.reshape(ends.shape)
+    exponent[np.searchsorted(ends, letters)] = True
+    return (lengths > EXACT_FIELD) | exponent.reshape(lengths.shape)
