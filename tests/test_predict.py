@@ -93,7 +93,11 @@ def test_scores_each_row_as_the_detector_does(detector, model, rows, tmp_path, c
     for row, expected in zip(scored, probabilities, strict=True):
         got = {c: float(row[f"p_{c}"]) for c in detector.classes}
         assert got == pytest.approx(expected, rel=1e-5, abs=1e-6)
-    assert f"scored {len(rows) - 1} rows, rejected 0" in captured.err
+    # Nothing rejected: standard error holds the summary only.
+    assert (
+        captured.err
+        == f"imblearn-vae predict: scored {len(rows) - 1} rows, rejected 0\n"
+    )
 
 
 BAD_CELLS = [
@@ -296,6 +300,41 @@ def test_the_input_and_the_model_are_never_written_over(model, rows, tmp_path):
             with pytest.raises(SystemExit):
                 main(["predict", str(model), str(path), option, str(target)])
     assert (path.read_bytes(), model.read_bytes()) == before
+
+
+def test_scores_and_rejects_go_to_two_files(model, rows, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("\n".join(rows[:3]) + "\n")
+    same = str(tmp_path / "out.csv")
+    with pytest.raises(SystemExit):
+        main(["predict", str(model), str(path), "--out", same, "--rejects", same])
+    assert not (tmp_path / "out.csv").exists()
+
+
+class ClosedPipe:
+    """Standard output whose reader has gone (``imblearn-vae predict | head``)."""
+
+    class buffer:
+        @staticmethod
+        def write(data):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        @staticmethod
+        def flush():
+            raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self):
+        raise ValueError("no file")
+
+
+def test_a_reader_that_goes_away_ends_it_quietly(
+    model, rows, tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "in.csv"
+    path.write_text("\n".join(rows[:3]) + "\n")
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["predict", str(model), str(path)]) == 128 + signal.SIGPIPE
+    assert capsys.readouterr().err == ""
 
 
 def test_parquet_rows_are_scored_and_nulls_rejected_as_missing(

@@ -68,12 +68,15 @@ def _distinct_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Rejects:
-    """The rejects file: one CSV row per problem (line, field, reason, text)."""
+    """The rejects file: one CSV row per problem (line, field, reason, text).
+
+    The header comes with the first problem: without any, nothing is written
+    (standard error stays quiet).
+    """
 
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(["line", "field", "reason", "text"])
         self.rows = 0  # rejected input lines
         self.problems = 0
 
@@ -81,6 +84,8 @@ class Rejects:
         """Write `errors` (rows are line numbers); `text(line)` is the input."""
         if not errors:
             return
+        if not self.problems:
+            self.writer.writerow(["line", "field", "reason", "text"])
         self.writer.writerows(
             (e.row, e.field, e.message, text(e.row)[:1000]) for e in errors
         )

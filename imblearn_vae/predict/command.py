@@ -90,6 +90,8 @@ def run(args, parser: argparse.ArgumentParser) -> int:
         except KeyboardInterrupt:
             _say("interrupted")
             return 130
+        except BrokenPipeError:
+            return _reader_gone()
     where = f" (see {args.rejects})" if args.rejects and counts.rejected else ""
     _say(f"scored {counts.scored:,} rows, rejected {counts.rejected:,}{where}")
     return 0
@@ -115,16 +117,30 @@ def _say(text: str) -> None:
     print(f"imblearn-vae predict: {text}", file=sys.stderr)
 
 
+def _reader_gone() -> int:
+    """The scores' reader went away (``| head``): stop quietly, as other
+    tools do, with the status of a process ended by SIGPIPE."""
+    try:  # Python would flush the dead pipe again at exit, and complain
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 128 + signal.SIGPIPE
+
+
 def _fail(error) -> int:
     _say(f"error: {error}")
     return 2
 
 
 def _refuse_overwriting(args, parser) -> None:
-    """The input and the model are the caller's: never written over."""
+    """The input and the model are the caller's: never written over; the
+    scores and the rejects go to two files."""
     theirs = {"the model": args.model}
     if args.input != "-":
         theirs["the input"] = Path(args.input)
+    if args.out is not None and args.rejects is not None:
+        if args.out.resolve() == args.rejects.resolve():
+            parser.error("--out and --rejects name the same file")
     for option in ("out", "rejects"):
         target = getattr(args, option)
         if target is None or not target.exists():
