@@ -9,19 +9,13 @@ names, the package version, the command that made it and its scores.
 :func:`load_detector` reads it back and refuses a file from another version,
 a damaged file or a missing one with a message that says so.
 
-The file holds a pickle, which runs code when it is read: load only files
-you made yourself, from a path you control (the web application reads its
-model from the operator's path only, never from an upload).
+The file format is :mod:`imblearn_vae.model_file`'s: no pickle, nothing in
+the file runs when it is read.
 """
 
 import datetime
-import io
-import json
 import math
-import os
-import pickle
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -33,16 +27,16 @@ from .compare.classifiers import build_classifier
 from .compare.methods import parse_method
 from .datasets import fetch_nsl_kdd
 from .datasets._nsl_kdd import make_nsl_kdd_preprocessor
-
-#: First line of every detector file.
-MAGIC = b"imblearn-vae detector\n"
+from .model_file import (
+    MAGIC,
+    DetectorFileError,
+    load_detector,
+    read_header,
+    save_detector,
+)
 
 #: Columns of an NSL-KDD file that are labels, not features.
 LABEL_COLUMNS = ("label", "attack", "class", "target", "difficulty", "category")
-
-
-class DetectorFileError(ValueError):
-    """A detector file that cannot be used: missing, damaged or of another version."""
 
 
 @dataclass
@@ -127,7 +121,9 @@ class Detector:
                 continue
             for name in record:
                 if name not in known and str(name).lower() not in LABEL_COLUMNS:
-                    errors.append(RowError(index, str(name), "unknown field"))
+                    errors.append(
+                        RowError(index, str(name)[:ECHO_LIMIT], "unknown field")
+                    )
             for feature in self.features:
                 value, problem = _check_value(feature, record.get(feature.name))
                 if problem:
@@ -158,29 +154,54 @@ class Detector:
         ]
 
 
+#: The range of an integer field: numpy's int64, in which the model reads it.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: Characters of a refused value that an error message repeats.
+ECHO_LIMIT = 40
+
+
+def _echo(value) -> str:
+    """A refused value as an error message shows it: quoted, and bounded."""
+    if not isinstance(value, str | int | float):
+        return f"a JSON {type(value).__name__}"
+    text = str(value)
+    return repr(text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + "…")
+
+
 def _check_value(feature: Feature, value) -> tuple[object, str | None]:
     """The value in the feature's type, or the problem with it."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "missing"
     if feature.kind == "categorical":
-        text = str(value).strip()
+        text = str(value).strip() if isinstance(value, str | int | float) else None
         if text not in feature.categories:
             return None, (
-                f"unknown category {text!r}; the model knows "
+                f"unknown category {_echo(text if text is not None else value)}; "
+                "the model knows "
                 + ", ".join(feature.categories[:12])
                 + (", ..." if len(feature.categories) > 12 else "")
             )
         return text, None
-    if isinstance(value, bool):
-        return None, "not a number"
-    try:
-        number = float(value.strip()) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        return None, f"not a number ({str(value)[:40]!r})"
-    if not math.isfinite(number):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None, f"not a number ({_echo(value)})"
+    number = _parse_number(value)
+    if number is None:
+        return None, f"not a number ({_echo(value)})"
+    if feature.kind != "integer":
+        try:
+            number = float(number)
+        except OverflowError:  # an int too large for a float
+            return None, "not a finite number"
+    if isinstance(number, float) and not math.isfinite(number):
         return None, "not a finite number"
-    if feature.kind == "integer" and not number.is_integer():
-        return None, f"must be a whole number (got {number:g})"
+    if feature.kind == "integer":
+        if isinstance(number, float) and not number.is_integer():
+            return None, f"must be a whole number (got {number:g})"
+        low = INT64_MIN if feature.lower_bound is None else feature.lower_bound
+        # Python compares ints and floats exactly: 1e19 and 2**63 are out.
+        if not INT64_MIN <= number <= INT64_MAX:
+            return None, f"must be a whole number from {low:,.0f} to {INT64_MAX:,}"
+        number = int(number)  # exact in the int64 column, not via a float
     if feature.lower_bound is not None and number < feature.lower_bound:
         return None, (
             "must not be negative"
@@ -190,6 +211,27 @@ def _check_value(feature: Feature, value) -> tuple[object, str | None]:
     if feature.upper_bound is not None and number > feature.upper_bound:
         return None, f"must be at most {feature.upper_bound:g}"
     return number, None
+
+
+def _parse_number(value: str | int | float) -> int | float | None:
+    """An int when the value is one (kept exact), else a float; None if neither.
+
+    Huge numbers become infinities rather than errors, so that the range
+    checks name them.
+    """
+    if isinstance(value, int | float):
+        return value
+    text = value.strip()
+    if len(text) > 400:  # longer than any float: no time spent on parsing
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def feature_schema(X: pd.DataFrame) -> list[Feature]:
@@ -326,105 +368,9 @@ def _plain_row(row: pd.Series) -> dict:
     }
 
 
-def save_detector(detector: Detector, path: str | os.PathLike) -> Path:
-    """Write the detector: a header line (version, classes, scores), then a pickle.
-
-    Written to a temporary file first and renamed, so a reader never sees
-    half a file.
-
-    Parameters
-    ----------
-    detector : Detector
-        What :func:`train_detector` made.
-    path : str or path-like
-        The model file; its folder is created.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    header = {
-        "version": detector.version,
-        "classes": detector.classes,
-        "target": detector.target,
-        "command": detector.command,
-        "created": detector.created,
-        "scores": detector.scores,
-    }
-    temporary = path.with_name(f".{path.name}.part")
-    with open(temporary, "wb") as stream:
-        stream.write(MAGIC)
-        stream.write(json.dumps(header).encode() + b"\n")
-        pickle.dump(detector, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
-    return path
-
-
-def read_header(path: str | os.PathLike) -> dict:
-    """The header of a detector file, without unpickling anything."""
-    path = Path(path)
-    if not path.is_file():
-        raise DetectorFileError(
-            f"No detector file at {path}; make one with `imblearn-vae train --out "
-            f"{path}`."
-        )
-    with open(path, "rb") as stream:
-        magic = stream.readline()
-        line = stream.readline()
-    if magic != MAGIC:
-        raise DetectorFileError(f"{path} is not an imblearn-vae detector file.")
-    try:
-        return json.loads(line)
-    except ValueError:
-        raise DetectorFileError(
-            f"{path} is damaged: its header is unreadable."
-        ) from None
-
-
-def load_detector(path: str | os.PathLike) -> Detector:
-    """Read a detector written by :func:`save_detector` with this package version.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The model file: only one you made (it holds a pickle).
-
-    Returns
-    -------
-    Detector
-
-    Raises
-    ------
-    DetectorFileError
-        If the file is missing, is not a detector file, is damaged, or was
-        written by another version of imblearn-vae (pickles of other versions
-        may not load, or may load wrong).
-    """
-    path = Path(path)
-    header = read_header(path)
-    if header.get("version") != __version__:
-        raise DetectorFileError(
-            f"{path} was made by imblearn-vae {header.get('version')}; this is "
-            f"{__version__}. Train it again with this version (`imblearn-vae "
-            "train`)."
-        )
-    data = path.read_bytes()
-    start = len(MAGIC) + data[len(MAGIC) :].index(b"\n") + 1
-    try:
-        detector = pickle.load(io.BytesIO(data[start:]))
-    except Exception as error:  # a truncated or altered pickle raises anything
-        raise DetectorFileError(
-            f"{path} is damaged and cannot be read ({type(error).__name__}); train "
-            "it again."
-        ) from None
-    if not isinstance(detector, Detector):
-        raise DetectorFileError(f"{path} does not hold a detector.")
-    return detector
-
-
 __all__ = [
+    "INT64_MAX",
+    "MAGIC",
     "Detector",
     "DetectorFileError",
     "Feature",

@@ -1,11 +1,16 @@
-"""The JSON API for programs: ``POST /api/v1/predict`` with a bearer token."""
+"""The JSON API for programs: ``POST /api/v1/predict`` with a bearer token.
+
+Every answer is JSON, errors included (:mod:`.errors` answers what breaks
+outside these views); each error names its row and field. The limits of
+:mod:`.limits` apply to every request here.
+"""
 
 import json
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from ..detector import Detector, RowError
+from ..detector import INT64_MAX, Detector, RowError
 from .models import ApiToken, User, db, hash_token, utcnow
 from .service import InputRejected, detector, predict_rows
 
@@ -51,18 +56,9 @@ def authenticate():
 @blueprint.route("/predict", methods=["POST"])
 def predict():
     """Predict one connection (a JSON object) or many (``{"connections": [...]}``)."""
-    body = request.get_json(silent=True)
-    if body is None:
-        return _error(
-            400,
-            [
-                RowError(
-                    0,
-                    "",
-                    "the body must be JSON with the Content-Type application/json",
-                )
-            ],
-        )
+    body, problem = _json_body()
+    if problem:
+        return _error(400, [RowError(0, "", problem)])
     if isinstance(body, dict) and "connections" in body:
         records = body["connections"]
         if not isinstance(records, list):
@@ -99,6 +95,18 @@ def predict():
     )
 
 
+def _json_body() -> tuple[object, str | None]:
+    """The request's JSON, or why it cannot be read."""
+    if not request.is_json:
+        return None, "the body must be JSON with the Content-Type application/json"
+    try:
+        return json.loads(request.get_data(cache=False)), None
+    except RecursionError:
+        return None, "the body is not valid JSON: nested too deeply"
+    except ValueError as error:  # UnicodeDecodeError and digit limits too
+        return None, f"the body is not valid JSON: {str(error)[:120]}"
+
+
 @blueprint.route("/openapi.json")
 def openapi():
     return jsonify(openapi_document(detector()))
@@ -112,6 +120,8 @@ def openapi_document(model: Detector) -> dict:
             schema = {"type": "string", "enum": feature.categories}
         else:
             schema = {"type": "integer" if feature.kind == "integer" else "number"}
+            if feature.kind == "integer":
+                schema["maximum"] = INT64_MAX
             if feature.lower_bound is not None:
                 schema["minimum"] = feature.lower_bound
             if feature.upper_bound is not None:

@@ -1,26 +1,32 @@
 """The application factory."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask
 from flask_login import LoginManager
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..detector import load_detector
-from .models import User, db
+from . import sessions
+from .database import MIGRATIONS
+from .errors import register_error_pages, security_headers
+from .limits import make_limiter
+from .models import db
 from .settings import from_environment
 
 csrf = CSRFProtect()
+migrate = Migrate()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
+login_manager.user_loader(sessions.load_user)
 
 
-@login_manager.user_loader
-def _load_user(user_id: str):
-    return db.session.get(User, int(user_id))
-
-
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
     """Build the application.
+
+    The database is not created here: ``imblearn-vae db upgrade`` does that
+    (:mod:`imblearn_vae.web.database`).
 
     Parameters
     ----------
@@ -28,8 +34,12 @@ def create_app(config: dict | None = None) -> Flask:
         Settings that override the environment (see
         :mod:`imblearn_vae.web.settings`): ``SECRET_KEY``, ``DATABASE_URL``,
         ``MODEL`` (the detector file, read from this operator-given path
-        only), ``DATA_DIR``, ``MAX_UPLOAD_BYTES``, ``MAX_ROWS``,
-        ``SECURE_COOKIES``, and any Flask setting.
+        only) or ``DETECTOR`` (a :class:`~imblearn_vae.detector.Detector`
+        object, as tests give), ``DATA_DIR``, ``MAX_UPLOAD_BYTES``,
+        ``MAX_ROWS``, ``SECURE_COOKIES``, ``TRUSTED_PROXIES``, the rate
+        limits, and any Flask setting.
+    with_model : bool, default=True
+        False for the operators' commands, which need only the database.
 
     Raises
     ------
@@ -53,75 +63,36 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings["SECURE_COOKIES"],
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=settings["SECURE_COOKIES"],
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     app.config.update(settings)
-    app.extensions["detector"] = load_detector(settings["MODEL"])
+    if with_model:
+        detector = settings.get("DETECTOR") or load_detector(settings["MODEL"])
+        app.extensions["detector"] = detector
+    proxies = settings["TRUSTED_PROXIES"]
+    if proxies:
+        # Each trusted proxy appends the address it saw; the client's is the
+        # one `proxies` entries from the end. Anything before it is the
+        # client's to forge and is ignored.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_prefix=0
+        )
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import api, auth, pages, tokens
+    from . import account, api, auth, pages, tokens
 
     app.register_blueprint(auth.blueprint)
+    app.register_blueprint(account.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(tokens.blueprint)
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
+    app.extensions["imblearn_vae_limiter"] = make_limiter(app)
 
-    _register_error_pages(app)
-    app.after_request(_security_headers)
-    with app.app_context():
-        db.create_all()
+    register_error_pages(app)
+    app.after_request(security_headers)
     return app
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def _register_error_pages(app: Flask) -> None:
-    def page(status: int, title: str, message: str):
-        if _wants_json():
-            return jsonify({"errors": [{"field": "", "message": message}]}), status
-        return render_template("error.html", title=title, message=message), status
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return page(
-            400,
-            "Form expired or forged",
-            f"The form was refused: {error.description} Reload the page and try again.",
-        )
-
-    @app.errorhandler(413)
-    def too_large(error):
-        limit = app.config["MAX_UPLOAD_BYTES"] // 1024
-        return page(
-            413, "Too large", f"The request is larger than the limit of {limit:,} KiB."
-        )
-
-    @app.errorhandler(404)
-    def not_found(error):
-        return page(404, "Not found", "There is no such page.")
-
-    @app.errorhandler(405)
-    def not_allowed(error):
-        return page(405, "Not allowed", "This address does not take that method.")
-
-
-def _security_headers(response):
-    headers = response.headers
-    headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    )
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    return response

@@ -1,39 +1,39 @@
-"""Signing up, logging in and out, with failed log-ins throttled."""
+"""Signing up, logging in and out."""
 
-import datetime
+import re
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from . import sessions, throttle
 from .forms import ActionForm, LoginForm, SignupForm
-from .models import LoginFailure, User, db, utcnow
+from .models import User, db, verify_password
 
 blueprint = Blueprint("auth", __name__)
-
-#: Failed log-ins counted over this window.
-THROTTLE_WINDOW = datetime.timedelta(minutes=15)
-#: Failures in the window after which an account is locked for the rest of it.
-ACCOUNT_FAILURES = 5
-#: Failures from one address (any accounts) after which it is locked.
-ADDRESS_FAILURES = 20
 
 #: One message for an unknown user and a wrong password: a visitor cannot
 #: learn which accounts exist.
 BAD_LOGIN = "Wrong user name or password."
 
+#: A local path a browser cannot read as another host: one "/", then no
+#: second "/" or "\" (which browsers take as "/"); printable ASCII without
+#: spaces, so no tab or newline that browsers drop before parsing.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\x21-\x7e]*")
+
 
 def client_address() -> str:
-    # Behind a reverse proxy, run gunicorn with --forwarded-allow-ips so that
-    # remote_addr is the client's, not the proxy's.
+    # The client's address as ProxyFix leaves it: the proxy's own address
+    # unless TRUSTED_PROXIES says how many proxies to look through.
     return request.remote_addr or "unknown"
 
 
@@ -41,18 +41,6 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(
         select(User).where(func.lower(User.username) == username.lower())
     )
-
-
-def _throttled(username: str, address: str) -> bool:
-    since = utcnow() - THROTTLE_WINDOW
-    failures = select(func.count(LoginFailure.id)).where(
-        LoginFailure.created_at >= since
-    )
-    by_account = db.session.scalar(
-        failures.where(LoginFailure.username == username.lower())
-    )
-    by_address = db.session.scalar(failures.where(LoginFailure.address == address))
-    return by_account >= ACCOUNT_FAILURES or by_address >= ADDRESS_FAILURES
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
@@ -69,9 +57,11 @@ def signup():
             user.set_password(form.password.data)
             db.session.add(user)
             db.session.commit()
-            login_user(user)
+            sessions.start(user)
             flash("Welcome! Your account is ready.")
-            return redirect(url_for("pages.predict"))
+            response = redirect(url_for("pages.predict"))
+            throttle.set_device_cookie(response, username)
+            return response
     status = 400 if request.method == "POST" else 200
     return render_template("signup.html", form=form), status
 
@@ -81,39 +71,42 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("pages.predict"))
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        username, address = form.username.data.strip(), client_address()
-        if _throttled(username, address):
-            minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-            form.form_errors.append(
-                f"Too many failed log-ins. Try again in {minutes} minutes."
-            )
-            return render_template("login.html", form=form), 429
-        user = find_user(username)
-        if user is not None and user.check_password(form.password.data):
-            db.session.execute(
-                LoginFailure.__table__.delete().where(
-                    LoginFailure.username == username.lower()
-                )
-            )
-            db.session.commit()
-            login_user(user)
-            return redirect(_safe_next() or url_for("pages.predict"))
-        db.session.add(LoginFailure(username=username.lower()[:64], address=address))
-        db.session.commit()
-        current_app.logger.info("failed log-in for an account from %s", address)
-        form.form_errors.append(BAD_LOGIN)
-        status = 401
-    elif request.method == "POST":
-        status = 400
-    return render_template("login.html", form=form), status
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("login.html", form=form), status
+    username, address = form.username.data.strip(), client_address()
+    device = throttle.trusted_device(username)
+    wait = throttle.wait_seconds(username, address, device)
+    if wait:
+        form.form_errors.append(
+            f"Too many failed log-ins for this account or from this address: "
+            f"try again in {wait} seconds (a browser you logged in with before "
+            "is not held back)."
+        )
+        response = make_response(render_template("login.html", form=form), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = find_user(username)
+    # Checked against a dummy hash when there is no such user: both answers
+    # cost one scrypt, so timing does not tell which names exist.
+    if verify_password(user, form.password.data):
+        throttle.forget_device_failures(device)
+        sessions.start(user)
+        response = redirect(
+            safe_next(request.args.get("next")) or url_for("pages.predict")
+        )
+        throttle.set_device_cookie(response, username)
+        return response
+    throttle.record_failure(username, address, device)
+    current_app.logger.info("failed log-in for an account from %s", address)
+    form.form_errors.append(BAD_LOGIN)
+    return render_template("login.html", form=form), 401
 
 
-def _safe_next() -> str | None:
-    """The page to return to after log-in, if it is one of this site's."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path of this site that no browser reads as
+    another host, else None (OWASP ASVS 4.0 V5.1.5: no open redirects)."""
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return None
 
@@ -122,6 +115,6 @@ def _safe_next() -> str | None:
 @login_required
 def logout():
     if ActionForm().validate_on_submit():
-        logout_user()
+        sessions.end(current_user)
         flash("You are logged out.")
     return redirect(url_for("pages.home"))

@@ -2,12 +2,26 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField, ValidationError
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+
+from .passwords import MAX_LENGTH, password_problem
 
 #: No control characters and no surrounding spaces; anything else is allowed
 #: (and rendered escaped).
 USERNAME_PATTERN = r"^\S(?:[^\x00-\x1f\x7f]*\S)?$"
+
+
+class NewPassword:
+    """A field validator: the password passes :func:`password_problem` for the
+    user named by the form's ``username`` field (or the logged-in user)."""
+
+    def __call__(self, form, field):
+        username = form.username.data if hasattr(form, "username") else ""
+        username = username or getattr(form, "account_name", "")
+        problem = password_problem(field.data or "", username or "")
+        if problem:
+            raise ValidationError(f"Password: {problem}.")
 
 
 class SignupForm(FlaskForm):
@@ -19,18 +33,36 @@ class SignupForm(FlaskForm):
             Regexp(USERNAME_PATTERN, message="No control characters or outer spaces."),
         ],
     )
-    password = PasswordField(
-        "Password", validators=[InputRequired(), Length(min=10, max=200)]
-    )
+    password = PasswordField("Password", validators=[InputRequired(), NewPassword()])
     confirm = PasswordField(
         "Repeat the password",
         validators=[InputRequired(), EqualTo("password", "The passwords differ.")],
     )
 
 
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Current password", validators=[InputRequired(), Length(max=MAX_LENGTH)]
+    )
+    password = PasswordField(
+        "New password", validators=[InputRequired(), NewPassword()]
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[InputRequired(), EqualTo("password", "The passwords differ.")],
+    )
+    revoke_tokens = BooleanField("Also revoke my API tokens", default=True)
+
+    def __init__(self, account_name: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_name = account_name
+
+
 class LoginForm(FlaskForm):
     username = StringField("User name", validators=[InputRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+    password = PasswordField(
+        "Password", validators=[InputRequired(), Length(max=MAX_LENGTH)]
+    )
 
 
 class TokenForm(FlaskForm):

@@ -1,4 +1,9 @@
-"""The tables: users, API tokens, predictions, uploads, failed log-ins."""
+"""The tables: users, their log-in sessions and API tokens, predictions,
+uploads, failed log-ins.
+
+The schema is created and changed by the migrations in ``migrations/``
+(``imblearn-vae db upgrade``); a change here needs a new revision there.
+"""
 
 import datetime
 import hashlib
@@ -36,8 +41,50 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
 
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the cookie: the session's key, not the
+        # user's id, so that a session can end on the server (sessions.py).
+        return self.session_key
+
+    #: The key of the log-in session this user object came with.
+    session_key = ""
+
+
+_dummy_hash: list[str] = []
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; for no user, the same work, False.
+
+    Without a user the password is checked against a hash of a random
+    password made with the same method, so that both answers take one scrypt
+    (OWASP ASVS 4.0 V2.2.1: no user enumeration by timing).
+    """
+    if user is not None:
+        return check_password_hash(user.password_hash, password)
+    if not _dummy_hash:
+        _dummy_hash.append(
+            generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+        )
+    check_password_hash(_dummy_hash[0], password)
+    return False
+
+
+class LoginSession(db.Model):
+    """One log-in of a user in one browser; the cookie holds its random key.
+
+    Only the key's SHA-256 is kept. A session ends (``ended_at``) on log-out,
+    "log out everywhere", a password change or reset, or when it is older
+    than the site's session lifetime.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime.datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):
@@ -72,8 +119,8 @@ class ApiToken(db.Model):
 
 
 def hash_token(secret: str) -> str:
-    # Tokens are long random strings: a fast hash is enough (no dictionary
-    # to guess from), and it lets each request find its row by the hash.
+    # Tokens and session keys are long random strings: a fast hash is enough
+    # (no dictionary to guess from), and it lets each request find its row.
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -107,4 +154,6 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
+    #: The device cookie's id when the browser sent a valid one for this user.
+    device: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)

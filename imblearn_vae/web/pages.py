@@ -93,7 +93,7 @@ def upload():
     errors = []
     if form.validate_on_submit():
         file = form.file.data
-        name = file.filename or "upload.csv"
+        name = (file.filename or "upload.csv")[:255]
         data = file.read()
         lines = []
         try:
@@ -121,11 +121,28 @@ def upload():
         form=form,
         errors=errors[:50],
         more=len(errors) - 50,
-        limit=detector_limit(),
+        limit=upload_limits(),
     ), status
 
 
-def detector_limit() -> dict:
+#: The largest page number asked for; past the last page a page is empty.
+MAX_PAGE = 1_000_000
+
+
+def page_number() -> int:
+    """The ``page`` query argument, a whole number from 1 to :data:`MAX_PAGE`.
+
+    Anything else is a 400 naming the argument (a huge number would
+    overflow the database's integers).
+    """
+    text = request.args.get("page", "1")
+    digits = text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PAGE))
+    if not (digits and 1 <= int(text) <= MAX_PAGE):
+        abort(400, f"page: must be a whole number from 1 to {MAX_PAGE:,}.")
+    return int(text)
+
+
+def upload_limits() -> dict:
     return {
         "rows": current_app.config["MAX_ROWS"],
         "kib": current_app.config["MAX_UPLOAD_BYTES"] // 1024,
@@ -143,7 +160,7 @@ def _own_upload(upload_id: int) -> Upload:
 @login_required
 def upload_result(upload_id: int):
     found = _own_upload(upload_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     rows = db.paginate(
         select(Prediction)
         .where(Prediction.upload_id == found.id)
@@ -210,7 +227,7 @@ def upload_csv(upload_id: int):
 @blueprint.route("/history")
 @login_required
 def history():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     predictions = db.paginate(
         select(Prediction)
         .where(Prediction.user_id == current_user.id)

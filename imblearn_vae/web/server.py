@@ -3,9 +3,8 @@
 import os
 from pathlib import Path
 
-from ..detector import load_detector, read_header, save_detector, train_detector
-from .operator import secret_key_file
-from .settings import from_environment
+from ..detector import read_header, save_detector, train_detector
+from .settings import from_environment, secret_key_file
 
 #: The model made on first start when there is none: no minute-long wait for
 #: a first look. `imblearn-vae train` makes others.
@@ -23,6 +22,7 @@ def prepare(args) -> dict:
             "DATA_DIR": args.data_dir,
             "DATABASE_URL": args.database_url,
             "MODEL": args.model,
+            "TRUSTED_PROXIES": args.trusted_proxies,
         }
     )
     folder = Path(settings["DATA_DIR"])
@@ -55,9 +55,16 @@ def serve(args) -> int:
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
+    from .database import check_database, upgrade_database
 
     settings = prepare(args)
-    load_detector(settings["MODEL"])  # version and damage checked before forking
+    # Built once, before forking: the model's version and damage are checked
+    # here, and the workers share it.
+    app = create_app(settings)
+    if _first_start(settings):
+        upgrade_database(app)
+        print(f"created the database {settings['DATABASE_URL']}", flush=True)
+    check_database(app)
 
     class Server(BaseApplication):
         def load_config(self):
@@ -65,21 +72,41 @@ def serve(args) -> int:
             self.cfg.set("workers", args.workers)
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", "-" if args.access_log else None)
-            # The app (and its model) is built once and shared by the workers.
             self.cfg.set("preload_app", True)
             self.cfg.set("post_fork", _post_fork)
+            _hide_server_name()
 
         def load(self):
-            return create_app(settings)
+            return app
 
     print(
         f"serving on http://{args.host}:{args.port} with {args.workers} workers "
         f"(database {_redacted(settings['DATABASE_URL'])}, model "
-        f"{settings['MODEL']})",
+        f"{settings['MODEL']}, {settings['TRUSTED_PROXIES']} trusted proxies)",
         flush=True,
     )
     Server().run()
     return 0
+
+
+def _first_start(settings: dict) -> bool:
+    """Whether this is the default SQLite database, not made yet.
+
+    The one-command start (`imblearn-vae serve` and nothing else) makes it;
+    any other database is made and upgraded by `imblearn-vae db upgrade`.
+    """
+    default = f"sqlite:///{Path(settings['DATA_DIR']) / 'imblearn-vae.sqlite3'}"
+    path = Path(settings["DATA_DIR"]) / "imblearn-vae.sqlite3"
+    return settings["DATABASE_URL"] == default and not path.exists()
+
+
+def _hide_server_name() -> None:
+    # gunicorn writes "Server: gunicorn" into every answer from this module
+    # variable and has no setting for it; naming no software gives a
+    # scanner one clue less (OWASP ASVS 4.0 V14.3.3).
+    from gunicorn.http import wsgi
+
+    wsgi.SERVER = "-"
 
 
 def _post_fork(server, worker):

@@ -10,7 +10,7 @@ import json
 
 from flask import current_app
 
-from ..detector import LABEL_COLUMNS, Detector, RowError
+from ..detector import ECHO_LIMIT, LABEL_COLUMNS, Detector, RowError
 from .models import Prediction, Upload, db
 
 
@@ -104,6 +104,16 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _read_rows(reader, filename)
+    except csv.Error as error:
+        # e.g. a field over csv.field_size_limit() (128 KiB), an unclosed quote
+        raise InputRejected(
+            [RowError(reader.line_num, "", f"not readable as CSV ({error})")]
+        ) from None
+
+
+def _read_rows(reader, filename: str) -> tuple[list[dict], list[int]]:
     header = [h.strip() for h in next(reader, [])]
     names = detector().feature_names
     known = set(names)
@@ -124,9 +134,23 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
         if column not in header
     ]
     errors += [
-        RowError(1, column, "unknown column")
+        RowError(1, column[:ECHO_LIMIT], "unknown column")
         for column in header
         if column not in known and column.lower() not in LABEL_COLUMNS
+    ]
+    positions: dict[str, list[int]] = {}
+    for position, column in enumerate(header, start=1):
+        positions.setdefault(column, []).append(position)
+    errors += [
+        RowError(
+            1,
+            column[:ECHO_LIMIT],
+            "given more than once (columns "
+            + ", ".join(map(str, found))
+            + "); keep one",
+        )
+        for column, found in positions.items()
+        if len(found) > 1
     ]
     if errors:
         raise InputRejected(errors)

@@ -6,6 +6,7 @@ code).
 """
 
 import os
+import secrets
 from pathlib import Path
 
 #: Settings read from IMBLEARN_VAE_<NAME>, with their defaults (None: required).
@@ -17,6 +18,15 @@ ENVIRONMENT = {
     "MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
     "MAX_ROWS": 10_000,
     "SECURE_COOKIES": False,  # set when the site is served over HTTPS
+    # How many reverse proxies in front of the site append to
+    # X-Forwarded-For; 0 trusts none of it (werkzeug's ProxyFix).
+    "TRUSTED_PROXIES": 0,
+    "SESSION_HOURS": 12,  # a log-in session ends this long after log-in
+    # Flask-Limiter's limits and where it counts (memory: per worker).
+    "API_RATE_LIMIT": "120 per minute",  # per token
+    "API_ADDRESS_RATE_LIMIT": "600 per minute",  # per client address
+    "API_AUTH_FAILURE_LIMIT": "20 per minute",  # refused tokens per address
+    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 
@@ -38,7 +48,12 @@ def from_environment(overrides: dict | None = None) -> dict:
         if isinstance(default, bool) and isinstance(value, str):
             value = value.strip().lower() in ("1", "true", "yes", "on")
         elif isinstance(default, int) and isinstance(value, str):
-            value = int(value)
+            try:
+                value = int(value)
+            except ValueError:
+                raise ValueError(
+                    f"IMBLEARN_VAE_{name} must be a whole number, got {value!r}"
+                ) from None
         settings[name] = value
     folder = Path(settings["DATA_DIR"] or data_dir()).expanduser()
     settings["DATA_DIR"] = folder
@@ -48,3 +63,17 @@ def from_environment(overrides: dict | None = None) -> dict:
     settings["MODEL"] = Path(settings["MODEL"] or folder / "detector.model")
     settings.update(overrides)  # Flask settings (TESTING, WTF_CSRF_ENABLED, ...)
     return settings
+
+
+def secret_key_file(data_dir: Path) -> str:
+    """The site's secret key kept in the data folder, made on first use.
+
+    For a single machine without IMBLEARN_VAE_SECRET_KEY: random, readable by
+    its owner only, the same for every worker and restart.
+    """
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -6,7 +6,14 @@ import pytest
 
 from imblearn_vae.cli import main
 
-from .conftest import csrf_token, example_row, logout, signup, stored_predictions
+from .conftest import (
+    csrf_token,
+    example_row,
+    logout,
+    make_app,
+    signup,
+    stored_predictions,
+)
 
 
 def create_token(client, name="script") -> str:
@@ -90,9 +97,7 @@ def test_bodies_that_are_not_connections_are_refused(client, secret, app):
 
 
 def test_too_many_rows_or_bytes(config, detector):
-    from imblearn_vae.web import create_app
-
-    app = create_app({**config, "MAX_ROWS": 2, "MAX_UPLOAD_BYTES": 4000})
+    app = make_app(config, MAX_ROWS=2, MAX_UPLOAD_BYTES=4000)
     client = app.test_client()
     signup(client)
     secret = create_token(client)

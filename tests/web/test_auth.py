@@ -36,7 +36,7 @@ def test_sign_up_logs_in_and_log_out_logs_out(client):
     ("username", "password", "confirm", "message"),
     [
         ("al", PASSWORD, PASSWORD, "between 3 and 64"),
-        ("bob", "short", "short", "between 10 and 200"),
+        ("bob", "short", "short", "at least 10 characters"),
         ("bob", PASSWORD, PASSWORD + "x", "The passwords differ."),
         (" bob", PASSWORD, PASSWORD, "No control characters or outer spaces."),
     ],
@@ -68,25 +68,6 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(client):
     assert wrong.status_code == unknown.status_code == 401
     assert auth.BAD_LOGIN in wrong.text and auth.BAD_LOGIN in unknown.text
     assert login(client).status_code == 302
-
-
-def test_failed_log_ins_are_throttled_per_account(client):
-    signup(client)
-    logout(client)
-    for _ in range(auth.ACCOUNT_FAILURES):
-        assert login(client, password="guess guess guess").status_code == 401
-    locked = login(client)  # the right password, but the account is locked
-    assert locked.status_code == 429
-    assert "Too many failed log-ins" in locked.text
-    assert client.get("/predict").status_code == 302
-
-
-def test_failed_log_ins_are_throttled_per_address(client):
-    signup(client, username="carol")
-    logout(client)
-    for index in range(auth.ADDRESS_FAILURES):
-        login(client, username=f"user{index}", password="guess guess guess")
-    assert login(client, username="carol").status_code == 429
 
 
 def test_posts_without_the_csrf_token_are_refused(client, app):

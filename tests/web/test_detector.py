@@ -1,7 +1,13 @@
-"""The detector's model file: what it holds, and the files it refuses."""
+"""The detector's model file: what it holds, and the files it refuses - none
+of which runs code when it is read (issue 22, observation 13)."""
 
+import hashlib
+import io
+import json
 import pickle
+import zipfile
 
+import numpy as np
 import pytest
 
 from imblearn_vae import __version__
@@ -13,10 +19,15 @@ from imblearn_vae.detector import (
     save_detector,
 )
 
+from .conftest import small_detector
 
-def test_the_file_holds_the_pipeline_schema_classes_and_provenance(detector_file):
-    detector = load_detector(detector_file)
-    header = read_header(detector_file)
+
+def test_the_file_holds_the_pipeline_schema_classes_and_provenance(
+    nsl_detector_file,
+):
+    """End to end with the real model: trained on NSL-KDD, saved, read back."""
+    detector = load_detector(nsl_detector_file)
+    header = read_header(nsl_detector_file)
     assert header["version"] == detector.version == __version__
     assert detector.classes == ["normal", "DoS", "Probe", "R2L", "U2R"]
     assert header["command"] == "tests"
@@ -30,9 +41,129 @@ def test_the_file_holds_the_pipeline_schema_classes_and_provenance(detector_file
     assert not errors and len(detector.predict(frame)[0]) == len(frame)
 
 
-def test_missing_corrupt_foreign_and_other_version_files_are_refused(
+def test_a_detector_reads_back_predicting_the_same(detector, tmp_path):
+    path = save_detector(detector, tmp_path / "d.model")
+    again = load_detector(path)
+    rows = [row for label in detector.classes for row in detector.examples[label]]
+    frame, _ = detector.check_rows(rows)
+    assert again.predict(frame) == detector.predict(frame)
+    assert again.features == detector.features and again.examples == detector.examples
+    with zipfile.ZipFile(io.BytesIO(_payload(path.read_bytes()))) as archive:
+        assert sorted(archive.namelist()) == ["detector.json", "pipeline.skops"]
+
+
+def test_a_cnn_detector_keeps_its_weights_as_tensors(tmp_path):
+    torch = pytest.importorskip("torch")
+    from imblearn_vae.classifiers import CNNClassifier
+
+    detector = small_detector(CNNClassifier(epochs=1, filters=4, dense_width=8))
+    path = save_detector(detector, tmp_path / "cnn.model")
+    with zipfile.ZipFile(io.BytesIO(_payload(path.read_bytes()))) as archive:
+        weights = archive.read("network.pt")
+    # tensors only: what torch's safe loader accepts
+    state = torch.load(io.BytesIO(weights), weights_only=True)
+    assert all(isinstance(v, torch.Tensor) for v in state.values())
+    again = load_detector(path)
+    rows = [detector.examples[label][0] for label in detector.classes]
+    frame, _ = detector.check_rows(rows)
+    expected = detector.pipeline.predict_proba(frame)
+    np.testing.assert_allclose(again.pipeline.predict_proba(frame), expected, rtol=1e-6)
+
+
+def _payload(data: bytes) -> bytes:
+    return data[data.index(b"\n", len(MAGIC)) + 1 :]
+
+
+def _rewrite(path, data: bytes, payload: bytes, **header_changes) -> None:
+    """A file with another payload and a header whose hash matches it."""
+    start = data.index(b"\n", len(MAGIC)) + 1
+    header = json.loads(data[len(MAGIC) : start])
+    header.update(payload_sha256=hashlib.sha256(payload).hexdigest(), **header_changes)
+    path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + payload)
+
+
+def _with_member(payload: bytes, name: str, content: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(payload))
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        for member in source.namelist():
+            if member != name:
+                archive.writestr(member, source.read(member))
+        archive.writestr(name, content)
+    return stream.getvalue()
+
+
+class RunsCode:
+    """Unpickling this creates a file: the proof that a load ran code."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_an_old_pickle_file_is_refused_without_running_it(tmp_path):
+    marker = tmp_path / "ran"
+    header = {"version": __version__, "classes": ["a"], "scores": {}}
+    path = tmp_path / "old.model"
+    path.write_bytes(
+        MAGIC + json.dumps(header).encode() + b"\n" + pickle.dumps(RunsCode(marker))
+    )
+    with pytest.raises(DetectorFileError, match=r"old format .*Train it again"):
+        load_detector(path)
+    assert not marker.exists()
+
+
+def test_flipped_bytes_are_caught_by_the_hash(detector, tmp_path):
+    data = bytearray(save_detector(detector, tmp_path / "good.model").read_bytes())
+    start = data.index(b"\n", len(MAGIC)) + 1
+    rng = np.random.default_rng(0)
+    for offset in rng.choice(len(data) - start, size=400, replace=False):
+        data[start + offset] ^= 0xFF
+    (tmp_path / "flipped.model").write_bytes(bytes(data))
+    with pytest.raises(DetectorFileError, match="does not match the hash"):
+        load_detector(tmp_path / "flipped.model")
+    # one byte is enough
+    data = bytearray((tmp_path / "good.model").read_bytes())
+    data[-100] ^= 1
+    (tmp_path / "one.model").write_bytes(bytes(data))
+    with pytest.raises(DetectorFileError, match="does not match the hash"):
+        load_detector(tmp_path / "one.model")
+
+
+def test_a_pipeline_with_untrusted_types_is_refused_without_running_it(
     detector, tmp_path
 ):
+    import skops.io
+    from sklearn.preprocessing import FunctionTransformer
+
+    marker = tmp_path / "ran"
+    hostile = FunctionTransformer(func=open, kw_args={"file": str(marker)})
+    data = save_detector(detector, tmp_path / "good.model").read_bytes()
+    payload = _with_member(_payload(data), "pipeline.skops", skops.io.dumps(hostile))
+    _rewrite(tmp_path / "hostile.model", data, payload)
+    with pytest.raises(DetectorFileError, match="types this version does not load"):
+        load_detector(tmp_path / "hostile.model")
+    assert not marker.exists()
+
+
+def test_a_network_naming_an_untrusted_callable_is_refused(tmp_path):
+    pytest.importorskip("torch")
+    from imblearn_vae.classifiers import CNNClassifier
+
+    detector = small_detector(CNNClassifier(epochs=1, filters=4, dense_width=8))
+    data = save_detector(detector, tmp_path / "cnn.model").read_bytes()
+    payload = _payload(data)
+    settings = json.loads(zipfile.ZipFile(io.BytesIO(payload)).read("network.json"))
+    settings["module"] = {"callable": "os.system"}
+    payload = _with_member(payload, "network.json", json.dumps(settings).encode())
+    _rewrite(tmp_path / "hostile.model", data, payload)
+    with pytest.raises(DetectorFileError, match=r"'os\.system', which is not trusted"):
+        load_detector(tmp_path / "hostile.model")
+
+
+def test_missing_foreign_and_other_version_files_are_refused(detector, tmp_path):
     with pytest.raises(DetectorFileError, match="No detector file"):
         load_detector(tmp_path / "absent.model")
     (tmp_path / "text.model").write_text("hello\n")
@@ -45,19 +176,18 @@ def test_missing_corrupt_foreign_and_other_version_files_are_refused(
     (tmp_path / "header.model").write_bytes(MAGIC + b"{not json\n")
     with pytest.raises(DetectorFileError, match="header is unreadable"):
         load_detector(tmp_path / "header.model")
-    old = good.replace(f'"version": "{__version__}"'.encode(), b'"version": "0.0.1"')
-    (tmp_path / "old.model").write_bytes(old)
+    _rewrite(tmp_path / "old.model", good, _payload(good), version="0.0.1")
     with pytest.raises(DetectorFileError, match=r"made by imblearn-vae 0\.0\.1"):
         load_detector(tmp_path / "old.model")
-    # a header that is right over a pickle of something else
-    start = good.index(b"\n", len(MAGIC)) + 1
-    (tmp_path / "other.model").write_bytes(good[:start] + pickle.dumps({"a": 1}))
-    with pytest.raises(DetectorFileError, match="does not hold a detector"):
-        load_detector(tmp_path / "other.model")
+    # a right hash over something that is not an archive
+    _rewrite(tmp_path / "junk.model", good, b"not a zip file")
+    with pytest.raises(DetectorFileError, match="damaged and cannot be read"):
+        load_detector(tmp_path / "junk.model")
 
 
 def test_the_app_refuses_to_start_on_a_bad_model(config, tmp_path):
     from imblearn_vae.web import create_app
 
+    absent = {**config, "DETECTOR": None, "MODEL": str(tmp_path / "absent.model")}
     with pytest.raises(DetectorFileError, match="No detector file"):
-        create_app({**config, "MODEL": str(tmp_path / "absent.model")})
+        create_app(absent)

@@ -47,6 +47,8 @@ def test_serve_runs_gunicorn_with_workers_and_a_key_of_its_own(
                  env=environment) as url:  # fmt: skip
         with urllib.request.urlopen(url + "/") as response:
             assert "Is this connection an attack?" in response.read().decode()
+            # issue 22: the answer does not name the server software
+            assert "gunicorn" not in response.headers.get("Server", "").lower()
         key = data / "secret_key"
         assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_text()) == 64
         assert (data / "imblearn-vae.sqlite3").exists()
@@ -70,6 +72,11 @@ def test_the_site_on_postgresql(detector_file, detector, tmp_path, capsys,
                                 monkeypatch):  # fmt: skip
     with postgres_cluster() as database:
         site = ["--data-dir", str(tmp_path / "data"), "--database-url", database]
+        # the schema comes from the migrations, on command, not at start
+        assert main(["serve", "--model", str(detector_file), *site]) == 2
+        assert "imblearn-vae db upgrade" in capsys.readouterr().err
+        assert main(["db", "upgrade", *site]) == 0
+        assert "database at revision" in capsys.readouterr().out
         with serving("--model", str(detector_file), "--workers", "3", *site,
                      env={"IMBLEARN_VAE_SECRET_KEY": "k" * 64}) as url:  # fmt: skip
             secret = make_token(site, capsys, monkeypatch)

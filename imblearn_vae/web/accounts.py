@@ -1,43 +1,27 @@
 """What an operator does from the command line: accounts and API tokens.
 
-These need the database only, not the model, so they run where the site's
-model file is not (a script that makes the first account, say).
+These need the database only, not the model: they run on an application
+made with ``create_app(config, with_model=False)``, where the site's model
+file need not be.
 """
 
-import secrets
-from pathlib import Path
-
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from . import sessions
 from .auth import find_user
 from .models import ApiToken, User, db, utcnow
-from .settings import from_environment
-
-MIN_PASSWORD_LENGTH = 10
+from .passwords import password_problem
 
 
 class OperatorError(ValueError):
     """A command that cannot be carried out (no such user, a weak password...)."""
 
 
-def database_app(config: dict | None = None) -> Flask:
-    """A Flask application holding only the database of the site's settings."""
-    settings = from_environment(config)
-    Path(settings["DATA_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
-    app = Flask(__name__)
-    app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
-    db.init_app(app)
-    with app.app_context():
-        db.create_all()
-    return app
-
-
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise OperatorError(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
-        )
+def _check_password(password: str, username: str) -> None:
+    problem = password_problem(password, username)
+    if problem:
+        raise OperatorError(f"The password is refused: {problem}.")
 
 
 def create_user(app: Flask, username: str, password: str) -> User:
@@ -48,7 +32,7 @@ def create_user(app: Flask, username: str, password: str) -> User:
             )
         if find_user(username) is not None:
             raise OperatorError(f"There is already a user {username!r}.")
-        _check_password(password)
+        _check_password(password, username)
         user = User(username=username)
         user.set_password(password)
         db.session.add(user)
@@ -56,12 +40,35 @@ def create_user(app: Flask, username: str, password: str) -> User:
         return user
 
 
-def reset_password(app: Flask, username: str, password: str) -> None:
+def reset_password(
+    app: Flask, username: str, password: str, keep_tokens: bool = False
+) -> tuple[int, int]:
+    """Set a new password; end every session of the user and, unless
+    ``keep_tokens``, revoke their API tokens.
+
+    Returns
+    -------
+    (sessions, tokens) : tuple of int
+        How many sessions ended and tokens were revoked.
+    """
     with app.app_context():
         user = _user(username)
-        _check_password(password)
+        _check_password(password, username)
         user.set_password(password)
+        ended = sessions.end_all(user.id)
+        revoked = 0 if keep_tokens else revoke_all_tokens(user.id)
         db.session.commit()
+        return ended, revoked
+
+
+def revoke_all_tokens(user_id: int) -> int:
+    """Revoke every active token of the user (the caller commits); how many."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount
 
 
 def create_token(app: Flask, username: str, name: str) -> str:
@@ -107,17 +114,3 @@ def _user(username: str) -> User:
     if user is None:
         raise OperatorError(f"There is no user {username!r}.")
     return user
-
-
-def secret_key_file(data_dir: Path) -> str:
-    """The site's secret key kept in the data folder, made on first use.
-
-    For a single machine without IMBLEARN_VAE_SECRET_KEY: random, readable by
-    its owner only, the same for every worker and restart.
-    """
-    path = Path(data_dir) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip()

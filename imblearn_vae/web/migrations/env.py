@@ -1,0 +1,34 @@
+"""Alembic's environment: the application's database and models (Flask-Migrate)."""
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+migrate = current_app.extensions["migrate"]
+target_metadata = migrate.db.metadata
+
+
+def run_offline() -> None:
+    url = migrate.db.engine.url.render_as_string(hide_password=False)
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    with migrate.db.engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            # with render_as_batch (Flask-Migrate's default): SQLite alters
+            # a table by copying it
+            **migrate.configure_args,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

@@ -1,0 +1,164 @@
+"""The attacker's suite, API: issue 22, observations 6 (no rate limit), 10
+(a 500 with an HTML body), 11 (out-of-range integers stored wrapped) and 12
+(values echoed in full), and every API error in JSON."""
+
+import json
+
+import pytest
+
+from .conftest import example_row, make_app, signup, stored_predictions
+from .test_api import create_token, predict
+
+
+@pytest.fixture
+def secret(client):
+    signup(client)
+    return create_token(client)
+
+
+def post_raw(client, body, secret):
+    return client.post(
+        "/api/v1/predict",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
+def is_json_error(response, status: int) -> bool:
+    return (
+        response.status_code == status
+        and response.is_json
+        and isinstance(response.json["errors"], list)
+    )
+
+
+# Observation 6 -------------------------------------------------------------
+
+
+def test_guessing_bearer_tokens_is_stopped(app, client):
+    statuses = []
+    for index in range(300):
+        response = predict(client, {}, f"ivt_guess{index}")
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            break
+    assert statuses[-1] == 429 and len(statuses) <= 25
+    assert is_json_error(response, 429)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_each_token_has_its_limit(config, detector):
+    app = make_app(config, API_RATE_LIMIT="5 per minute")
+    client = app.test_client()
+    signup(client)
+    first, second = create_token(client, "one"), create_token(client, "two")
+    row = example_row(detector)
+    assert [predict(client, row, first).status_code for _ in range(5)] == [200] * 5
+    over = predict(client, row, first)
+    assert is_json_error(over, 429) and int(over.headers["Retry-After"]) > 0
+    assert stored_predictions(app) == 5  # the refused request stored nothing
+    assert predict(client, row, second).status_code == 200
+
+
+def test_each_address_has_its_limit(config, detector):
+    app = make_app(config, API_ADDRESS_RATE_LIMIT="4 per minute")
+    client = app.test_client()
+    signup(client)
+    secret = create_token(client)
+    row = example_row(detector)
+    here = {"REMOTE_ADDR": "127.0.0.2"}
+    statuses = [predict(client, row, secret, environ_base=here).status_code
+                for _ in range(5)]  # fmt: skip
+    assert statuses == [200] * 4 + [429]
+    there = {"REMOTE_ADDR": "127.0.0.3"}
+    assert predict(client, row, secret, environ_base=there).status_code == 200
+
+
+# Observation 10 ------------------------------------------------------------
+
+
+def test_a_401_digit_integer_is_a_field_error(client, secret, detector, app):
+    row = example_row(detector) | {"src_bytes": int("9" * 401)}
+    response = predict(client, row, secret)
+    assert is_json_error(response, 400)
+    (error,) = response.json["errors"]
+    assert error["field"] == "src_bytes"
+    assert "whole number from 0 to" in error["message"]
+    row = example_row(detector) | {"serror_rate": int("9" * 401)}
+    (error,) = predict(client, row, secret).json["errors"]
+    assert (error["field"], error["message"]) == ("serror_rate", "not a finite number")
+    assert stored_predictions(app) == 0
+
+
+def test_deeply_nested_json_is_a_json_error(client, secret):
+    body = "[" * 100_000 + "]" * 100_000
+    response = post_raw(client, body, secret)
+    assert is_json_error(response, 400)
+    assert "nested too deeply" in response.json["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{", b"\xff\xfe", b'{"duration": 1' + b"1" * 5000 + b"}", b"NaN", b'"text"'],
+    ids=["cut", "not-utf8", "5000-digits", "nan", "string"],
+)
+def test_broken_bodies_are_json_errors(client, secret, body):
+    response = post_raw(client, body, secret)
+    assert is_json_error(response, 400)
+
+
+def test_whatever_breaks_the_api_answers_json(client, secret, detector, monkeypatch):
+    from imblearn_vae.web import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(api, "predict_rows", broken)
+    client.application.testing = False  # as in production: no re-raise
+    response = predict(client, example_row(detector), secret)
+    assert is_json_error(response, 500)
+    assert "a bug" not in response.text and "Traceback" not in response.text
+    for path, method in (("/api/v1/nothing", "get"), ("/api/v1/predict", "get")):
+        response = getattr(client, method)(path, headers={
+            "Authorization": f"Bearer {secret}"})  # fmt: skip
+        assert response.is_json and response.status_code in (404, 405)
+
+
+# Observation 11 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1e308", 1e308, "1e19", 1e19,
+                                   "9300000000000000000", 9300000000000000000,
+                                   "9223372036854775808", -1e19])  # fmt: skip
+def test_integers_out_of_range_are_field_errors(client, secret, detector, app, value):
+    row = example_row(detector) | {"duration": value}
+    response = predict(client, row, secret)
+    assert is_json_error(response, 400)
+    (error,) = response.json["errors"]
+    assert error["field"] == "duration"
+    assert "from 0 to 9,223,372,036,854,775,807" in error["message"]
+    assert stored_predictions(app) == 0
+
+
+def test_the_largest_integer_is_kept_exactly(client, secret, detector, app):
+    row = example_row(detector) | {"src_bytes": "9223372036854775807"}
+    assert predict(client, row, secret).status_code == 200
+    from imblearn_vae.web.models import Prediction, db
+
+    with app.app_context():
+        stored = json.loads(db.session.query(Prediction).one().inputs)
+    assert stored["src_bytes"] == 9223372036854775807
+
+
+# Observation 12 ------------------------------------------------------------
+
+
+def test_errors_never_echo_a_huge_value(client, secret, detector):
+    huge = "x" * 1_000_000
+    for row in (example_row(detector) | {"service": huge},
+                example_row(detector) | {"src_bytes": huge},
+                example_row(detector) | {huge: "1"}):  # fmt: skip
+        response = predict(client, row, secret)
+        assert is_json_error(response, 400)
+        assert len(response.data) < 2000

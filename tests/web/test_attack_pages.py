@@ -1,0 +1,134 @@
+"""The attacker's suite, pages: issue 22, observations 8 (huge page numbers),
+9 (a huge CSV cell), 11 (out-of-range integers in uploads) and 12 (repeated
+columns, values echoed in full); and the "also" items: no caching of private
+answers, the site's own 500 page."""
+
+import pytest
+
+from .conftest import example_row, post_form, signup, stored_predictions
+from .test_pages import csv_bytes, upload
+
+
+@pytest.fixture
+def alice(client):
+    signup(client)
+    return client
+
+
+# Observation 8 -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["99999999999999999999", "9" * 400, "0", "-1", "abc", "1e3", "٣", ""]
+)
+def test_bad_page_numbers_are_a_clear_400(alice, detector, page):
+    uploaded = upload(alice, csv_bytes([example_row(detector)]))
+    for path in ("/history", uploaded.headers["Location"]):
+        response = alice.get(path, query_string={"page": page})
+        assert response.status_code == 400, path
+        assert "page: must be a whole number from 1 to 1,000,000" in response.text
+
+
+def test_a_page_past_the_end_is_empty_not_an_error(alice):
+    response = alice.get("/history?page=1000000")
+    assert response.status_code == 200 and "details</a>" not in response.text
+
+
+# Observation 9 -------------------------------------------------------------
+
+
+def test_a_huge_csv_cell_is_refused_naming_its_line(alice, app, detector):
+    rows = [example_row(detector), example_row(detector) | {"service": "x" * 140_000}]
+    response = upload(alice, csv_bytes(rows))
+    assert response.status_code == 400
+    assert "line 3" in response.text
+    assert "field larger than field limit" in response.text
+    assert len(response.data) < 20_000  # the cell is not echoed
+    assert stored_predictions(app) == 0
+
+
+# Observation 11 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1e308", "1e19", "9300000000000000000"])
+def test_out_of_range_integers_in_an_upload_are_refused(alice, app, detector, value):
+    rows = [example_row(detector), example_row(detector) | {"count": value}]
+    response = upload(alice, csv_bytes(rows))
+    assert response.status_code == 400
+    assert "line 3, column count: must be a whole number from 0 to" in response.text
+    assert stored_predictions(app) == 0
+
+
+@pytest.mark.parametrize("value", ["1e308", "9300000000000000000"])
+def test_out_of_range_integers_in_the_form_are_refused(alice, app, detector, value):
+    response = post_form(alice, example_row(detector) | {"duration": value})
+    assert response.status_code == 400
+    assert "must be a whole number from 0 to 9,223,372,036,854,775,807" in response.text
+    assert stored_predictions(app) == 0
+
+
+# Observation 12 ------------------------------------------------------------
+
+
+def test_a_column_given_twice_is_refused(alice, app, detector):
+    row = example_row(detector)
+    names = list(row)
+    header = ",".join([*names, "count"])
+    line = ",".join([*row.values(), "999"])
+    response = upload(alice, f"{header}\n{line}\n".encode())
+    assert response.status_code == 400
+    position = names.index("count") + 1
+    assert (
+        f"column count: given more than once (columns {position}, {len(names) + 1})"
+        in response.text
+    )
+    assert stored_predictions(app) == 0
+
+
+def test_upload_errors_never_echo_a_huge_value(alice, detector):
+    huge = "y" * 100_000
+    for rows, extra in (
+        ([example_row(detector) | {"service": huge}], None),
+        ([example_row(detector) | {"src_bytes": huge}], None),
+        ([example_row(detector)], {huge: "1"}),
+    ):
+        response = upload(alice, csv_bytes(rows, extra=extra))
+        assert response.status_code == 400
+        assert len(response.data) < 20_000
+
+
+def test_form_errors_never_echo_a_huge_value(alice, detector):
+    response = post_form(alice, example_row(detector) | {"service": "z" * 100_000})
+    assert response.status_code == 400
+    assert "z" * 41 not in response.text
+
+
+# Also ----------------------------------------------------------------------
+
+
+def test_private_pages_and_downloads_are_not_cached(alice, detector):
+    uploaded = upload(alice, csv_bytes([example_row(detector)])).headers["Location"]
+    for path in ("/predict", "/history", "/tokens", "/account", uploaded,
+                 uploaded + ".csv"):  # fmt: skip
+        response = alice.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+
+
+def test_public_pages_may_be_cached(client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+
+
+def test_the_500_page_is_the_sites_own(app, alice, monkeypatch):
+    from imblearn_vae.web import pages
+
+    def broken():
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(pages, "page_number", broken)
+    app.testing = False  # as in production: no re-raise
+    response = alice.get("/history")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert 'class="brand"' in response.text  # the site's layout
+    assert "secret detail" not in response.text and "Traceback" not in response.text
