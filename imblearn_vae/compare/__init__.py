@@ -4,32 +4,42 @@ For a labelled table: balance the training rows with each method and seed,
 train each classifier on the result, score it on test rows, and tabulate
 mean ± std over seeds, per-class figures and cost. See :func:`run_comparison`
 and the ``compare`` command.
+
+The names below are imported on first use: the methods and the command's
+parser need the core install only, the tables and the engine need pandas
+(``pip install 'imblearn-vae[compare]'``).
 """
 
-from .data import (
-    Table,
-    align_test,
-    make_table_preprocessor,
-    prepare_table,
-    read_table,
-    split_table,
-)
-from .engine import Comparison, read_runs, run_comparison, scores
-from .methods import DEFAULT_METHODS, METHODS, Method, parse_method
+import importlib
 
-__all__ = [
-    "DEFAULT_METHODS",
-    "METHODS",
-    "Comparison",
-    "Method",
-    "Table",
-    "align_test",
-    "make_table_preprocessor",
-    "parse_method",
-    "prepare_table",
-    "read_runs",
-    "read_table",
-    "run_comparison",
-    "scores",
-    "split_table",
-]
+#: Where each public name lives.
+_MODULE_OF = {
+    "Table": "data",
+    "align_test": "data",
+    "make_table_preprocessor": "data",
+    "prepare_table": "data",
+    "read_table": "data",
+    "split_table": "data",
+    "Comparison": "engine",
+    "read_runs": "engine",
+    "run_comparison": "engine",
+    "scores": "engine",
+    "DEFAULT_METHODS": "methods",
+    "METHODS": "methods",
+    "Method": "methods",
+    "parse_method": "methods",
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,4 +1,11 @@
-"""``imblearn-vae compare``: the comparison as a command for any labelled table."""
+"""``imblearn-vae compare``: the comparison as a command for any labelled table.
+
+The parser needs the core install only (``imblearn-vae --help`` works without
+the compare extra); reading tables, running and reporting import pandas and
+matplotlib when they start.
+"""
+
+from __future__ import annotations
 
 import argparse
 import datetime
@@ -7,16 +14,17 @@ import platform
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from ..datasets import load_bot_iot
 from .classifiers import build_classifier, classifier_label
-from .data import align_test, prepare_table, read_table, split_table
-from .engine import Comparison, read_runs, run_comparison
 from .methods import DEFAULT_METHODS, METHODS, parse_method
-from .report import chart, markdown, summary_rows, write_summary_csv
+
+if TYPE_CHECKING:
+    from .engine import Comparison
 
 EXAMPLES = """\
 examples:
@@ -111,6 +119,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(path, args):
+    from .data import read_table
+
     if args.loader == "bot-iot":
         bunch = load_bot_iot(path, target=args.label)
         frame = bunch.data.assign(**{args.label: bunch.target.to_numpy()})
@@ -120,6 +130,9 @@ def _load(path, args):
 
 def build_comparison(args, parser) -> Comparison:
     """The comparison the arguments describe; bad input ends in parser.error."""
+    from .data import align_test, prepare_table, split_table
+    from .engine import Comparison
+
     try:
         methods = [parse_method(spec) for spec in args.methods]
         for name in args.classifiers:  # an unknown one stops us before any run
@@ -149,6 +162,9 @@ def build_comparison(args, parser) -> Comparison:
 
 def write_reports(comparison: Comparison, command: str) -> str:
     """results.md, summary.csv and one chart per classifier; returns the Markdown."""
+    from .engine import read_runs
+    from .report import chart, markdown, summary_rows, write_summary_csv
+
     runs = read_runs(comparison.runs_path)
     specs = [m.spec for m in comparison.methods]
     labels_of = {m.spec: m.label for m in comparison.methods}
@@ -225,6 +241,8 @@ def _progress_bar(quiet: bool):
 
 def run(args, parser, argv) -> int:
     """Run (or resume) the comparison, write and print its reports."""
+    from .engine import run_comparison
+
     comparison = build_comparison(args, parser)
     if not args.report_only:
         written = run_comparison(
