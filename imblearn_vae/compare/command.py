@@ -62,6 +62,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="columns that are not features (ids, other labels)",
     )
     parser.add_argument(
+        "--missing",
+        choices=["error", "impute"],
+        default="error",
+        help="a missing or infinite feature value: stop and name the column "
+        "(error), or fill it in with the training rows' median, or the "
+        "category 'missing' (impute)",
+    )
+    parser.add_argument(
         "--loader",
         choices=["table", "bot-iot"],
         default="table",
@@ -139,7 +147,9 @@ def build_comparison(args, parser) -> Comparison:
             build_classifier(name, seed=0)
         frame, dropped = _load(args.train, args)
         categorical = "auto" if args.categorical == ["auto"] else args.categorical
-        table = prepare_table(frame, args.label, categorical, args.drop, dropped)
+        table = prepare_table(
+            frame, args.label, categorical, args.drop, dropped, args.missing
+        )
         if args.test is not None:
             test_frame, _ = _load(args.test, args)
             train, test = table, align_test(test_frame, table)
@@ -160,10 +170,43 @@ def build_comparison(args, parser) -> Comparison:
     )
 
 
+def data_notes(comparison: Comparison) -> list[str]:
+    """What a reader of the results should know about the data: columns left
+    out, values filled in, classes that only one of the two tables has."""
+    train, test = comparison.train, comparison.test
+    notes = []
+    if train.dropped:
+        notes.append(
+            "Columns left out: "
+            + "; ".join(f"{c} ({why})" for c, why in train.dropped.items())
+        )
+    for name, table in (("training", train), ("test", test)):
+        if table.imputed:
+            notes.append(
+                f"Missing or infinite values filled in ({name} rows): "
+                + "; ".join(
+                    f"{c}: {n:,} with {train.fill[c]!r}"
+                    for c, n in table.imputed.items()
+                )
+            )
+    train_classes, test_classes = set(train.y.tolist()), set(test.y.tolist())
+    if only_test := sorted(test_classes - train_classes, key=str):
+        notes.append(
+            f"Classes only in the test rows: {only_test}; no method can predict "
+            "them: their recall and F1 are 0, and count in macro F1."
+        )
+    if only_train := sorted(train_classes - test_classes, key=str):
+        notes.append(
+            f"Classes without test rows: {only_train}; macro F1 averages over the "
+            "classes the test rows have."
+        )
+    return notes
+
+
 def write_reports(comparison: Comparison, command: str) -> str:
     """results.md, summary.csv and one chart per classifier; returns the Markdown."""
     from .engine import read_runs
-    from .report import chart, markdown, summary_rows, write_summary_csv
+    from .report import chart, gains_chart, markdown, summary_rows, write_summary_csv
 
     runs = read_runs(comparison.runs_path)
     specs = [m.spec for m in comparison.methods]
@@ -178,12 +221,7 @@ def write_reports(comparison: Comparison, command: str) -> str:
         "(" + ", ".join(f"{k}: {v:,}" for k, v in counts.items()) + "); test rows "
         f"{len(comparison.test.y):,}; seeds {comparison.seeds}.",
     ]
-    if comparison.train.dropped:
-        header += [
-            "",
-            "Columns left out: "
-            + "; ".join(f"{c} ({why})" for c, why in comparison.train.dropped.items()),
-        ]
+    header += [f"\n{note}" for note in data_notes(comparison)]
     sections = [
         markdown(
             runs,
@@ -214,17 +252,16 @@ def write_reports(comparison: Comparison, command: str) -> str:
     for classifier in comparison.classifiers:
         for set_name in sets:
             suffix = "" if len(sets) == 1 else f"_{set_name}"
-            chart(
-                runs,
-                specs,
-                labels_of,
-                classifier,
-                set_name,
-                comparison.out / f"chart_{classifier.replace('.', '_')}{suffix}.png",
+            name = f"{classifier.replace('.', '_')}{suffix}.png"
+            title = (
                 f"{classifier_label(classifier)} on the {set_name} rows, mean ± std "
-                f"over {len(comparison.seeds)} seeds",
-                comparison.seeds,
+                f"over {len(comparison.seeds)} seeds"
             )
+            for draw, prefix in ((chart, "chart"), (gains_chart, "gains")):
+                draw(
+                    runs, specs, labels_of, classifier, set_name,
+                    comparison.out / f"{prefix}_{name}", title, comparison.seeds,
+                )  # fmt: skip
     return text
 
 

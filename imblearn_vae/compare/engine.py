@@ -32,7 +32,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from ..base import BaseGenerativeSampler
 from ..nn import count_parameters
-from .classifiers import build_classifier
+from .classifiers import build_classifier, weight_classes
 from .data import Table, make_table_preprocessor
 from .methods import Method
 
@@ -301,10 +301,14 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> TaskResul
     result = TaskResult([])
     for classifier_name in classifiers:
         classifier = build_classifier(
-            classifier_name, seed, comparison.device, comparison.classifier_epochs
-        )
+            classifier_name, seed, comparison.device, comparison.classifier_epochs,
+            threads,
+        )  # fmt: skip
+        fit_params, weighting = {}, ""
+        if method.info.weights:
+            classifier, fit_params, weighting = weight_classes(classifier, y_balanced)
         start = time.perf_counter()
-        classifier.fit(X_balanced, y_balanced)
+        classifier.fit(X_balanced, y_balanced, **fit_params)
         classifier_seconds = time.perf_counter() - start
         predicted = np.asarray(classifier.predict(X_test))
         result.predictions[classifier_name] = predicted
@@ -325,6 +329,7 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> TaskResul
             balanced_rows=len(y_balanced),
             **cost,
             settings=json.dumps(_settings(sampler)),
+            weighting=weighting,
             threads=threads,
         )
         result.rows.append(row)

@@ -8,9 +8,11 @@ Python literals handed to the sampler on top of the method's own settings.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
+    SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
     KMeansSMOTE,
@@ -37,6 +39,18 @@ def _kmeans_smote(random_state, **params):
     return KMeansSMOTE(**{**settings, **params}, random_state=random_state)
 
 
+def _smotenc(random_state, **params):
+    # The raw table's categorical columns are pandas categoricals: "auto"
+    # finds them, as the DCBN-VAE's "auto" does.
+    return SMOTENC(
+        **{"categorical_features": "auto", **params}, random_state=random_state
+    )
+
+
+def _no_sampler(random_state, **params):
+    return None
+
+
 def _peer(name):
     def build(random_state, **params):
         from . import peers
@@ -54,7 +68,9 @@ class MethodInfo:
     ``raw`` methods get the table itself (categorical columns as pandas
     categoricals), the others the one-hot, min-max scaled matrix the
     classifier sees. ``torch`` samplers also take ``n_threads`` and
-    ``device``.
+    ``device``. A ``weights`` method makes no rows: the classifier weighs
+    the classes instead (``class_weight="balanced"``, or the same weights
+    as ``sample_weight`` where it has no such parameter).
     """
 
     label: str
@@ -62,17 +78,23 @@ class MethodInfo:
     raw: bool = False
     torch: bool = False
     needs: str | None = None  # an optional package it needs
+    weights: bool = False
 
 
 #: Every method by name.
 METHODS: dict[str, MethodInfo] = {
-    "none": MethodInfo("no balancing", lambda random_state, **params: None),
+    "none": MethodInfo("no balancing", _no_sampler),
+    "class-weight": MethodInfo("class weights", _no_sampler, weights=True),
     "random": MethodInfo("random oversampling", RandomOverSampler),
     "smote": MethodInfo("SMOTE", SMOTE),
     "borderline-smote": MethodInfo("Borderline SMOTE", BorderlineSMOTE),
     "kmeans-smote": MethodInfo("KMeans SMOTE", _kmeans_smote),
     "svm-smote": MethodInfo("SVM SMOTE", SVMSMOTE),
     "adasyn": MethodInfo("ADASYN", ADASYN),
+    "smote-enn": MethodInfo("SMOTE-ENN", SMOTEENN),
+    # SMOTE for mixed tables, in the raw table's units (needs categorical
+    # and numeric columns both)
+    "smotenc": MethodInfo("SMOTE-NC", _smotenc, raw=True),
     "dcbn-vae": MethodInfo("DCBN-VAE", DCBNVAESampler, raw=True, torch=True),
     "cvae": MethodInfo("CVAE", CVAESampler, raw=True, torch=True),
     "cgan": MethodInfo("CGAN", CGANSampler, raw=True, torch=True),
@@ -91,11 +113,18 @@ METHODS: dict[str, MethodInfo] = {
     "cgan-paper": MethodInfo("CGAN, paper settings", CGANSampler, torch=True),
     "tvae": MethodInfo("TVAE (SDV)", _peer("TVAESampler"), raw=True, needs="ctgan"),
     "ctgan": MethodInfo("CTGAN (SDV)", _peer("CTGANSampler"), raw=True, needs="ctgan"),
+    "forestflow": MethodInfo(
+        "ForestFlow", _peer("ForestFlowSampler"), raw=True, needs="ForestDiffusion"
+    ),
 }
 
-#: What ``compare`` runs when no method is named: the quick imbalanced-learn
-#: methods and ours (SVM SMOTE and the peers take minutes; name them).
-DEFAULT_METHODS = ("none", "random", "smote", "borderline-smote", "adasyn", "dcbn-vae")
+#: What ``compare`` runs when no method is named: the two baselines (no
+#: balancing, class weights), the quick imbalanced-learn methods and ours
+#: (SVM SMOTE, SMOTE-ENN and the peers take minutes; name them).
+DEFAULT_METHODS = (
+    "none", "class-weight", "random", "smote", "borderline-smote", "adasyn",
+    "dcbn-vae",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,15 @@ def markdown(
         "",
         per_class_table(grouped, labels_of, classes, set_name),
     ]
+    gains = gains_table(grouped, labels_of, set_name)
+    if gains:
+        lines += [
+            "",
+            "Gain over the baselines of the same classifier and seed (points of "
+            "F1; mean ± std over seeds):",
+            "",
+            gains,
+        ]
     reasons = failures(runs, methods, seeds)
     if reasons:
         lines += ["", "Methods that did not run:", ""]
@@ -125,6 +134,54 @@ def per_class_table(grouped, labels_of, classes, set_name) -> str:
         ]
         lines.append(f"| {labels_of[spec]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+#: The methods every other one is measured against, by spec.
+BASELINES = {"none": "no balancing", "class-weight": "class weights"}
+
+#: The scores the gains are given for.
+GAIN_SCORES = {"f1_macro": "mF1", "f1_weighted": "wF1"}
+
+
+def paired_gains(grouped, spec, baseline, key) -> np.ndarray:
+    """Per seed: the method's score minus the baseline's, where both ran."""
+    base = {r["seed"]: float(r[key]) for r in grouped.get(baseline, [])}
+    return np.array(
+        [float(r[key]) - base[r["seed"]] for r in grouped[spec] if r["seed"] in base]
+    )
+
+
+def gains_table(grouped, labels_of, set_name) -> str:
+    """Each method's gain over no balancing and over class weights, per score.
+
+    Empty when neither baseline ran. Gains are paired by seed (the same
+    seed's classifier), so the spread is that of the difference, not of
+    either score.
+    """
+    baselines = [b for b in BASELINES if b in grouped]
+    if not baselines:
+        return ""
+    columns = [(k, b) for k in GAIN_SCORES for b in baselines]
+    lines = [
+        "| method | "
+        + " | ".join(f"{GAIN_SCORES[k]} vs {BASELINES[b]}" for k, b in columns)
+        + " |",
+        "|---" * (len(columns) + 1) + "|",
+    ]
+    for spec in grouped:
+        cells = []
+        for key, baseline in columns:
+            gains = paired_gains(grouped, spec, baseline, f"{set_name}:{key}")
+            cells.append(_signed_cell(gains) if spec != baseline else "0")
+        lines.append(f"| {labels_of[spec]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _signed_cell(values) -> str:
+    mean, std = mean_std(values)
+    if np.isnan(mean):
+        return "-"
+    return f"{100 * mean:+.2f} ± {100 * std:.2f}"
 
 
 def summary_rows(runs, methods, labels_of, classes, classifiers, sets, seeds=None):
@@ -199,3 +256,54 @@ def chart(runs, methods, labels_of, classifier, set_name, path: Path, title: str
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
+
+
+def gains_chart(runs, methods, labels_of, classifier, set_name, path: Path,
+                title: str, seeds=None) -> bool:  # fmt: skip
+    """Each method's gain over the baselines, with its spread and the zero line.
+
+    The score chart's axes run from 0 to 100, which hides the few points a
+    user chooses between; this one is scaled to the gains. Returns False
+    (and draws nothing) when no baseline ran.
+    """
+    grouped = group_runs(runs, methods, classifier, seeds)
+    baselines = [b for b in BASELINES if b in grouped]
+    specs = [s for s in grouped if s not in baselines]
+    if not baselines or not specs:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(
+        1, len(GAIN_SCORES), figsize=(4.5 * len(GAIN_SCORES), 0.45 * len(specs) + 2),
+        sharey=True,
+    )  # fmt: skip
+    height = 0.8 / len(baselines)
+    for axis, (key, heading) in zip(axes, GAIN_SCORES.items(), strict=True):
+        for offset, baseline in enumerate(baselines):
+            stats = [
+                mean_std(paired_gains(grouped, s, baseline, f"{set_name}:{key}"))
+                for s in specs
+            ]
+            axis.barh(
+                np.arange(len(specs)) + offset * height - 0.4 + height / 2,
+                [100 * m for m, _ in stats],
+                height=height,
+                xerr=[100 * s for _, s in stats],
+                capsize=3,
+                label=f"vs {BASELINES[baseline]}",
+            )
+        axis.axvline(0, color="black", linewidth=1)
+        axis.set_title(f"{heading} gain (points)", fontsize="medium")
+        axis.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(np.arange(len(specs)))
+    axes[0].set_yticklabels([labels_of[s] for s in specs])
+    axes[0].invert_yaxis()
+    axes[-1].legend(fontsize="small", loc="best")
+    figure.suptitle(title, fontsize="medium")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return True

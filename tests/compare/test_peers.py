@@ -68,3 +68,36 @@ def test_same_seed_same_rows(table):
     first = TVAESampler(epochs=2, batch_size=50, random_state=3).fit_resample(X, y)[0]
     again = TVAESampler(epochs=2, batch_size=50, random_state=3).fit_resample(X, y)[0]
     np.testing.assert_array_equal(first.to_numpy(), again.to_numpy())
+
+
+def test_forestflow_brings_each_class_up_with_valid_rows(table):
+    pytest.importorskip("ForestDiffusion")
+    from imblearn_vae.compare.peers import ForestFlowSampler
+
+    X, y = table
+    X_before = X.copy()
+    state = np.random.get_state()  # noqa: NPY002 (what the package changes)
+    sampler = ForestFlowSampler(
+        n_t=3, duplicate_K=2, n_estimators=5, max_rows=20, random_state=0
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert pd.Series(y_res).value_counts().to_dict() == {
+        "normal": 160, "scan": 160, "flood": 160
+    }  # fmt: skip
+    pd.testing.assert_frame_equal(X_res.iloc[: len(X)], X)
+    pd.testing.assert_frame_equal(X, X_before)
+    assert set(X_res["proto"]) <= {"tcp", "udp"}
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    # "flood" is all udp... or tcp: a class's constant column stays constant
+    for klass in ("scan", "flood"):
+        seen = set(X.loc[y == klass, "proto"])
+        if len(seen) == 1:
+            assert set(X_res.loc[y_res == klass, "proto"]) == seen
+    # ForestDiffusion seeds numpy's global generator; we put it back
+    after = np.random.get_state()  # noqa: NPY002
+    assert np.array_equal(state[1], after[1]) and state[2] == after[2]
+    # the same seed gives the same rows
+    again, _ = ForestFlowSampler(
+        n_t=3, duplicate_K=2, n_estimators=5, max_rows=20, random_state=0
+    ).fit_resample(X, y)
+    pd.testing.assert_frame_equal(X_res, again)
