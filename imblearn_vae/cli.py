@@ -5,7 +5,8 @@
 - ``predict``: score a table of connections with it, or a file as it grows.
 - ``serve``: the web application on gunicorn (``pip install
   'imblearn-vae[web]'``).
-- ``user`` / ``token``: accounts and API tokens of the web application.
+- ``user`` / ``token`` / ``db``: accounts, API tokens and the database of
+  the web application.
 """
 
 import argparse
@@ -73,6 +74,21 @@ def _add_web(commands) -> None:
         "--nsl-kdd", help="folder holding nsl-kdd/, for training the default model"
     )
     serve.add_argument("--access-log", action="store_true")
+    serve.add_argument(
+        "--trusted-proxies",
+        type=int,
+        help="how many reverse proxies in front append to X-Forwarded-For "
+        "(default 0: the peer's address is the client's; or "
+        "IMBLEARN_VAE_TRUSTED_PROXIES)",
+    )
+
+    database = commands.add_parser("db", help="create or upgrade the database")
+    database_commands = database.add_subparsers(dest="action", required=True)
+    database_commands.add_parser(
+        "upgrade",
+        parents=[site],
+        help="create the tables, or bring them to this version (migrations)",
+    )
 
     user = commands.add_parser("user", help="create a user or reset a password")
     user_commands = user.add_subparsers(dest="action", required=True)
@@ -87,6 +103,12 @@ def _add_web(commands) -> None:
             action="store_true",
             help="read the password from standard input",
         )
+    user_commands.choices["reset-password"].add_argument(
+        "--keep-tokens",
+        action="store_true",
+        help="keep the user's API tokens (by default they are revoked; the "
+        "user's sessions end either way)",
+    )
 
     token = commands.add_parser("token", help="create, list or revoke API tokens")
     token_commands = token.add_subparsers(dest="action", required=True)
@@ -159,14 +181,14 @@ def main(argv=None) -> int:
 
         return predict_command.run(args, subparsers["predict"])
     try:
-        from .web import operator, server
+        from .web import commands, server
     except ImportError as error:
         _needs_extra(parser, args.command, "web", error)
     try:
         if args.command == "serve":
             return server.serve(args)
-        return _operate(args, operator)
-    except (operator.OperatorError, ValueError, RuntimeError) as error:
+        return commands.operate(args, _password)
+    except (*commands.REFUSALS, ValueError, RuntimeError) as error:
         print(f"imblearn-vae {args.command}: error: {error}", file=sys.stderr)
         return 2
 
@@ -210,26 +232,6 @@ def _password(args) -> str:
     if getpass.getpass("Repeat it: ") != first:
         raise ValueError("The passwords differ.")
     return first
-
-
-def _operate(args, operator) -> int:
-    app = operator.database_app(
-        {"DATA_DIR": args.data_dir, "DATABASE_URL": args.database_url}
-    )
-    if args.command == "user" and args.action == "create":
-        operator.create_user(app, args.username, _password(args))
-        print(f"created user {args.username!r}")
-    elif args.command == "user":
-        operator.reset_password(app, args.username, _password(args))
-        print(f"new password set for {args.username!r}")
-    elif args.action == "create":
-        print(operator.create_token(app, args.username, args.name))
-    elif args.action == "list":
-        for prefix, name, active in operator.list_tokens(app, args.username):
-            print(f"{prefix}\t{name}\t{'active' if active else 'revoked'}")
-    else:
-        print(f"revoked {operator.revoke_token(app, args.prefix)}")
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
