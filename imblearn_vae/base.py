@@ -9,7 +9,6 @@ step, and how to draw scaled rows of one class.
 """
 
 import copy
-import sys
 import time
 import warnings
 from abc import abstractmethod
@@ -29,10 +28,16 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
-from tqdm.auto import tqdm
 
 from ._columns import is_dataframe, refuse_text_columns
 from ._table import SCALINGS, TableEncoder, check_table
+from ._training import (
+    Callback,
+    EarlyStopping,
+    ProgressBar,
+    shuffled_batches,
+    steps_per_epoch,
+)
 
 #: Rows decoded per forward pass in generation, by device type: bounds memory
 #: whatever the number of rows asked for. On a CPU, chunks whose activations
@@ -340,74 +345,77 @@ class BaseGenerativeSampler(BaseOverSampler):
     ) -> None:
         """Run up to ``epochs`` passes of shuffled mini-batches into ``history_``.
 
-        With validation rows, each epoch also records ``"validation_loss"``;
-        training stops once it has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and the network of the best epoch is kept.
+        With validation rows, each epoch also records ``"validation_loss"``
+        and :class:`~imblearn_vae._training.EarlyStopping` may end training
+        (keeping the network of the best epoch); the other callbacks of
+        :meth:`_callbacks` see every step and epoch.
         """
+        n_rows = X.shape[0] if train_rows is None else len(train_rows)
+        generator = self._torch_generator(self.device_)
+        optimizers = self._make_optimizers()
+        callbacks = self._callbacks(optimizers, validation_rows is not None)
+        n_epochs = self._planned_epochs(n_rows)
+        for callback in callbacks:
+            callback.on_train_begin(
+                self, n_epochs, n_epochs * steps_per_epoch(n_rows, self.batch_size)
+            )
+        self.history_ = []
+        self.best_epoch_ = None  # EarlyStopping sets it
+        self.module_.train()
+        epoch_data = (X, y, train_rows, optimizers, generator, callbacks)
+        for epoch in range(1, n_epochs + 1):
+            record = self._run_epoch(epoch, *epoch_data)
+            if validation_rows is not None:
+                record["validation_loss"] = self._validate(
+                    X[validation_rows], y[validation_rows], generator
+                )
+            self._check_finite(record)
+            self.history_.append(record)
+            if any([c.on_epoch_end(self, record) for c in callbacks]):
+                break
+        for callback in callbacks:
+            callback.on_train_end(self)
+        self.n_epochs_ = len(self.history_)
+        self.module_.eval()
+
+    def _callbacks(self, optimizers, validating: bool) -> list[Callback]:
+        """What the training loop calls besides the steps."""
+        callbacks: list[Callback] = [ProgressBar(self.verbose)]
+        if validating:
+            callbacks.append(EarlyStopping(self.n_iter_no_change, self.tol))
+        return callbacks
+
+    def _run_epoch(self, epoch, X, y, train_rows, optimizers, generator, callbacks):
+        """One pass over the training rows; the record of its mean losses."""
+        start = time.perf_counter()
         n_rows = X.shape[0] if train_rows is None else len(train_rows)
         row_weights = self._class_balance_weights(
             y if train_rows is None else y[train_rows]
         )
-        generator = self._torch_generator(self.device_)
-        optimizers = self._make_optimizers()
-        if validation_rows is not None:
-            X_validation, y_validation = X[validation_rows], y[validation_rows]
-        best_loss, best_state, stale_epochs = np.inf, None, 0
-        self.best_epoch_ = None
-        self.history_ = []
-        self.module_.train()
-        self._epochs_planned = self._planned_epochs(n_rows)
-        progress = tqdm(
-            total=self._epochs_planned,
-            desc=type(self).__name__,
-            unit="epoch",
-            disable=self.verbose < 1,
-            leave=True,
+        batches = shuffled_batches(
+            n_rows, self.batch_size, generator, X.device, row_weights
         )
-        for epoch in range(1, self._epochs_planned + 1):
-            start = time.perf_counter()
-            totals: dict[str, torch.Tensor] = {}
-            for batch in _shuffled_batches(
-                n_rows, self.batch_size, generator, X.device, row_weights
-            ):
-                if train_rows is not None:
-                    batch = train_rows[batch]
-                losses = self._train_step(X[batch], y[batch], optimizers, generator)
-                for name, value in losses.items():
-                    weighted = value.detach() * len(batch)
-                    totals[name] = (
-                        totals[name] + weighted if name in totals else weighted
-                    )
-            record = {"epoch": epoch}
-            record.update(
-                {name: float(total) / n_rows for name, total in totals.items()}
-            )
-            if validation_rows is not None:
-                self.module_.eval()
-                with torch.no_grad():
-                    record["validation_loss"] = self._validation_loss(
-                        X_validation, y_validation, generator
-                    )
-                self.module_.train()
-            record["duration"] = time.perf_counter() - start
-            self._check_finite(record)
-            self.history_.append(record)
-            self._report_progress(progress, record)
-            if validation_rows is None:
-                continue
-            if record["validation_loss"] < best_loss - self.tol:
-                best_loss, stale_epochs = record["validation_loss"], 0
-                best_state = copy.deepcopy(self.module_.state_dict())
-                self.best_epoch_ = epoch
-            else:
-                stale_epochs += 1
-                if stale_epochs >= self.n_iter_no_change:
-                    break
-        progress.close()
-        if best_state is not None:
-            self.module_.load_state_dict(best_state)
-        self.n_epochs_ = len(self.history_)
+        totals: dict[str, torch.Tensor] = {}
+        for step, batch in enumerate(batches, start=(epoch - 1) * len(batches) + 1):
+            if train_rows is not None:
+                batch = train_rows[batch]
+            losses = self._train_step(X[batch], y[batch], optimizers, generator)
+            for name, value in losses.items():
+                weighted = value.detach() * len(batch)
+                totals[name] = totals[name] + weighted if name in totals else weighted
+            for callback in callbacks:
+                callback.on_batch_end(self, step)
+        record = {"epoch": epoch}
+        record.update({name: float(total) / n_rows for name, total in totals.items()})
+        record["duration"] = time.perf_counter() - start
+        return record
+
+    def _validate(self, X, y, generator) -> float:
         self.module_.eval()
+        with torch.no_grad():
+            loss = self._validation_loss(X, y, generator)
+        self.module_.train()
+        return loss
 
     def _planned_epochs(self, n_rows: int) -> int:
         """``epochs``, or for "auto" enough of them for AUTO_STEPS updates.
@@ -441,27 +449,6 @@ class BaseGenerativeSampler(BaseOverSampler):
                     f"{value} in epoch {record['epoch']}. Lower learning_rate, "
                     "or scale the features (scaling='minmax' or 'standard')."
                 )
-
-    def _report_progress(self, progress: tqdm, record: dict) -> None:
-        """verbose=1: the bar (losses, time left); verbose>=2: a line per epoch too."""
-        if self.verbose < 1:
-            return
-        losses = {
-            name: f"{value:.4g}"
-            for name, value in record.items()
-            if name not in ("epoch", "duration")
-        }
-        progress.set_postfix(losses, refresh=False)
-        progress.update()
-        if self.verbose >= 2:
-            width = len(str(self._epochs_planned))
-            progress.write(
-                f"[{type(self).__name__}] epoch {record['epoch']:>{width}}/"
-                f"{self._epochs_planned}  "
-                + "  ".join(f"{name}={value}" for name, value in losses.items())
-                + f"  ({record['duration']:.2f}s)",
-                file=sys.stdout,
-            )
 
     # ------------------------------------------------------------------
     # Generation
@@ -625,31 +612,6 @@ def _torch_threads(n_threads: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
-
-
-def _shuffled_batches(
-    n_rows: int,
-    batch_size: int,
-    generator: torch.Generator,
-    device,
-    row_weights: torch.Tensor | None = None,
-) -> list[torch.Tensor]:
-    """Index tensors of one epoch of ``n_rows`` draws, no batch of a single row.
-
-    Without ``row_weights`` a shuffle of the rows; with them, ``n_rows`` rows
-    drawn with replacement in proportion to their weights.
-    """
-    if row_weights is None:
-        order = torch.randperm(n_rows, generator=generator, device=device)
-    else:
-        order = torch.multinomial(
-            row_weights, n_rows, replacement=True, generator=generator
-        )
-    batches = list(order.split(batch_size))
-    if len(batches) > 1 and len(batches[-1]) == 1:
-        # BatchNorm cannot normalise a single row in training mode.
-        batches[-2:] = [torch.cat(batches[-2:])]
-    return batches
 
 
 def check_hidden_layer_sizes(

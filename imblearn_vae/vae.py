@@ -156,7 +156,15 @@ class _BaseVAESampler(BaseGenerativeSampler):
         return {"loss": loss, "reconstruction": reconstruction, "kl": kl}
 
     def _sample_scaled(self, y, generator):
-        return self.module_.sample(y, generator)
+        # Latent codes drawn as generation draws them (latent_sampling,
+        # temperature), class by class, then decoded with each row's class.
+        dtype = next(self.module_.parameters()).dtype
+        z = torch.empty((len(y), self.latent_dim), device=y.device, dtype=dtype)
+        for class_index in torch.unique(y).tolist():
+            rows = y == class_index
+            draw = self._latent_code_sampler(class_index)
+            z[rows] = draw(int(rows.sum()), generator)
+        return self.module_.decode(z, y)
 
     def _prepare_generation(self, X, y):
         # Posterior sampling decodes around the latent codes of the real rows

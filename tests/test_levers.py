@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from imblearn_vae import DCBNVAESampler
-from imblearn_vae.base import _shuffled_batches
+from imblearn_vae._training import shuffled_batches as _shuffled_batches
 
 from .conftest import fast
 

@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.tree import DecisionTreeClassifier
 
 from imblearn_vae import CVAESampler, DCBNVAESampler
-from imblearn_vae.base import _shuffled_batches
+from imblearn_vae._training import shuffled_batches as _shuffled_batches
 from imblearn_vae.nn import ConditionalBatchNorm1d
 
 from .conftest import VAE_CLASSES, fast
@@ -231,6 +231,33 @@ def test_generation_fast_path_draws_the_general_paths_rows(Sampler, imbalanced):
             general = sampler._sample_scaled(labels, torch.Generator().manual_seed(3))
             draw = sampler._class_row_sampler(class_index)
             folded = draw(50, torch.Generator().manual_seed(3))
+        torch.testing.assert_close(folded, general, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("Sampler", VAE_CLASSES, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"latent_sampling": "posterior", "temperature": 0.5},
+        {"latent_sampling": "interpolate"},
+        {"temperature": 2.0},
+    ],
+    ids=["posterior-t0.5", "interpolate", "prior-t2"],
+)
+def test_both_generation_hooks_follow_latent_sampling_and_temperature(
+    Sampler, settings, imbalanced
+):
+    # The general path (_sample_scaled, the default validation loss's) and
+    # generation's fast path must draw the same rows whatever the settings.
+    X, y = imbalanced
+    sampler = fast(Sampler, **settings)
+    sampler.fit_resample(X, y)
+    for class_index in range(len(sampler.classes_)):
+        labels = torch.full((40,), class_index, dtype=torch.long)
+        with torch.no_grad():
+            general = sampler._sample_scaled(labels, torch.Generator().manual_seed(5))
+            draw = sampler._class_row_sampler(class_index)
+            folded = draw(40, torch.Generator().manual_seed(5))
         torch.testing.assert_close(folded, general, rtol=1e-4, atol=1e-5)
 
 

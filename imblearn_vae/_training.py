@@ -1,0 +1,182 @@
+"""The pieces of the generative samplers' training loop.
+
+The loop itself (:meth:`BaseGenerativeSampler._train`) runs epochs of
+mini-batches; what happens around it is a :class:`Callback` the loop calls,
+as skorch's ``fit_loop`` calls its ``EarlyStopping`` and ``ProgressBar``:
+stopping early and keeping the best network, the progress bar, a learning
+rate that changes with the steps. Adding one is writing a callback, not
+editing the loop.
+"""
+
+import copy
+import sys
+
+import torch
+from tqdm.auto import tqdm
+
+
+class Callback:
+    """Something the training loop calls at its milestones.
+
+    Each hook gets the sampler being fitted; :meth:`on_epoch_end` also gets
+    the epoch's record (losses, ``validation_loss`` when there is one) and
+    returns True to stop training.
+    """
+
+    def on_train_begin(self, sampler, n_epochs: int, n_steps: int) -> None:
+        """Before the first epoch: the epochs and optimisation steps planned."""
+
+    def on_batch_end(self, sampler, step: int) -> None:
+        """After each optimisation step (``step`` counts from 1)."""
+
+    def on_epoch_end(self, sampler, record: dict) -> bool:
+        """After each epoch; True stops training."""
+        return False
+
+    def on_train_end(self, sampler) -> None:
+        """After the last epoch, stopped early or not."""
+
+
+class EarlyStopping(Callback):
+    """Stop once the validation loss has not improved for a while; keep the best.
+
+    Parameters
+    ----------
+    patience : int
+        Epochs without an improvement of more than ``tol`` before stopping.
+    tol : float
+        The least decrease that counts as an improvement.
+
+    The network of the best epoch is put back at the end and its epoch is
+    ``sampler.best_epoch_``.
+    """
+
+    def __init__(self, patience: int, tol: float) -> None:
+        self.patience = patience
+        self.tol = tol
+
+    def on_train_begin(self, sampler, n_epochs, n_steps):
+        self.best_loss = float("inf")
+        self.best_state = None
+        self.stale_epochs = 0
+
+    def on_epoch_end(self, sampler, record):
+        if record["validation_loss"] < self.best_loss - self.tol:
+            self.best_loss, self.stale_epochs = record["validation_loss"], 0
+            self.best_state = copy.deepcopy(sampler.module_.state_dict())
+            sampler.best_epoch_ = record["epoch"]
+            return False
+        self.stale_epochs += 1
+        return self.stale_epochs >= self.patience
+
+    def on_train_end(self, sampler):
+        if self.best_state is not None:
+            sampler.module_.load_state_dict(self.best_state)
+
+
+class OneCycle(Callback):
+    """The learning rate of every optimiser over the steps: a one-cycle schedule.
+
+    Up from a tenth of the peak over the first ``warmup`` share of the steps,
+    then down along a cosine to a hundredth of it (Smith & Topin, 2019,
+    "Super-convergence"): with it a network reaches in fewer epochs what a
+    constant rate reaches in more.
+
+    Parameters
+    ----------
+    optimizers : dict of torch.optim.Optimizer
+        Their ``lr`` at the start is the peak.
+    warmup : float
+        Share of the steps spent rising.
+    """
+
+    def __init__(self, optimizers: dict, warmup: float = 0.3) -> None:
+        self.optimizers = optimizers
+        self.warmup = warmup
+
+    def on_train_begin(self, sampler, n_epochs, n_steps):
+        self.schedulers = [
+            torch.optim.lr_scheduler.OneCycleLR(
+                optimizer,
+                max_lr=[group["lr"] for group in optimizer.param_groups],
+                total_steps=max(2, n_steps),
+                pct_start=self.warmup,
+                div_factor=10.0,
+                final_div_factor=10.0,
+            )
+            for optimizer in self.optimizers.values()
+        ]
+        self.n_steps = n_steps
+
+    def on_batch_end(self, sampler, step):
+        if step < self.n_steps:  # OneCycleLR refuses a step past its total
+            for scheduler in self.schedulers:
+                scheduler.step()
+
+
+class ProgressBar(Callback):
+    """verbose=1: a bar (losses, time left); verbose>=2: a line per epoch too."""
+
+    def __init__(self, verbose: int) -> None:
+        self.verbose = verbose
+
+    def on_train_begin(self, sampler, n_epochs, n_steps):
+        self.name = type(sampler).__name__
+        self.n_epochs = n_epochs
+        self.bar = tqdm(total=n_epochs, desc=self.name, unit="epoch",
+                        disable=self.verbose < 1, leave=True)  # fmt: skip
+
+    def on_epoch_end(self, sampler, record):
+        if self.verbose < 1:
+            return False
+        losses = {
+            name: f"{value:.4g}"
+            for name, value in record.items()
+            if name not in ("epoch", "duration")
+        }
+        self.bar.set_postfix(losses, refresh=False)
+        self.bar.update()
+        if self.verbose >= 2:
+            width = len(str(self.n_epochs))
+            self.bar.write(
+                f"[{self.name}] epoch {record['epoch']:>{width}}/{self.n_epochs}  "
+                + "  ".join(f"{name}={value}" for name, value in losses.items())
+                + f"  ({record['duration']:.2f}s)",
+                file=sys.stdout,
+            )
+        return False
+
+    def on_train_end(self, sampler):
+        self.bar.close()
+
+
+def shuffled_batches(
+    n_rows: int,
+    batch_size: int,
+    generator: torch.Generator,
+    device,
+    row_weights: torch.Tensor | None = None,
+) -> list[torch.Tensor]:
+    """Index tensors of one epoch of ``n_rows`` draws, no batch of a single row.
+
+    Without ``row_weights`` a shuffle of the rows; with them, ``n_rows`` rows
+    drawn with replacement in proportion to their weights.
+    """
+    if row_weights is None:
+        order = torch.randperm(n_rows, generator=generator, device=device)
+    else:
+        order = torch.multinomial(
+            row_weights, n_rows, replacement=True, generator=generator
+        )
+    batches = list(order.split(batch_size))
+    if len(batches) > 1 and len(batches[-1]) == 1:
+        # BatchNorm cannot normalise a single row in training mode.
+        batches[-2:] = [torch.cat(batches[-2:])]
+    return batches
+
+
+def steps_per_epoch(n_rows: int, batch_size: int) -> int:
+    """The number of batches :func:`shuffled_batches` cuts ``n_rows`` into."""
+    n_batches = max(1, -(-n_rows // batch_size))
+    last = n_rows - (n_batches - 1) * batch_size
+    return n_batches - 1 if n_batches > 1 and last == 1 else n_batches
