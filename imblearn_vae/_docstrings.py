@@ -19,7 +19,12 @@ _training_parameters = """epochs : int or "auto", default=120
         rows). A last batch of a single row is merged into the one before it.
 
     learning_rate : float, default=1e-4
-        Step size of the Adam optimiser.
+        Step size of the Adam optimiser (the peak with ``"one-cycle"``).
+
+    learning_rate_schedule : {"constant", "one-cycle"}, default="constant"
+        The step size over training: ``learning_rate`` throughout, or one
+        cycle (Smith & Topin, 2019): up from a tenth of it over the first 30%
+        of the steps, then down along a cosine to a hundredth.
 
     scaling : {"minmax", "standard", "log", "quantile"}, transformer or None, \
             default="minmax"

@@ -34,6 +34,7 @@ from ._table import SCALINGS, TableEncoder, check_table
 from ._training import (
     Callback,
     EarlyStopping,
+    OneCycle,
     ProgressBar,
     shuffled_batches,
     steps_per_epoch,
@@ -82,6 +83,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"constant", "one-cycle"})],
         "scaling": [
             StrOptions(set(SCALINGS)),
             HasMethods(["fit_transform", "inverse_transform"]),
@@ -110,6 +112,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         epochs=120,
         batch_size=128,
         learning_rate=1e-4,
+        learning_rate_schedule="constant",
         scaling="minmax",
         device="auto",
         n_threads=None,
@@ -127,6 +130,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.scaling = scaling
         self.device = device
         self.n_threads = n_threads
@@ -381,6 +385,8 @@ class BaseGenerativeSampler(BaseOverSampler):
     def _callbacks(self, optimizers, validating: bool) -> list[Callback]:
         """What the training loop calls besides the steps."""
         callbacks: list[Callback] = [ProgressBar(self.verbose)]
+        if self.learning_rate_schedule == "one-cycle":
+            callbacks.append(OneCycle(optimizers))
         if validating:
             callbacks.append(EarlyStopping(self.n_iter_no_change, self.tol))
         return callbacks

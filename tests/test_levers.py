@@ -9,6 +9,8 @@
 - ``class_balance``: how often training batches hold each class.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 import torch
@@ -174,3 +176,30 @@ def test_a_kl_weight_below_one_keeps_more_of_the_spread():
         real, new = generated_minority("standard", beta=beta)
         spreads[beta] = float(np.mean(new[:, 1:].std(axis=0) / real[:, 1:].std(axis=0)))
     assert spreads[0.5] > spreads[1.0] > spreads[4.0], spreads
+
+
+def test_one_cycle_schedule_rises_to_the_rate_then_falls(imbalanced, monkeypatch):
+    from imblearn_vae._training import OneCycle
+
+    X, y = imbalanced
+    rates = []
+    original = OneCycle.on_batch_end
+
+    def spy(self, sampler, step):
+        original(self, sampler, step)
+        rates.append(self.optimizers["vae"].param_groups[0]["lr"])
+
+    monkeypatch.setattr(OneCycle, "on_batch_end", spy)
+    sampler = fast(DCBNVAESampler, epochs=10, learning_rate=1e-2,
+                   learning_rate_schedule="one-cycle")  # fmt: skip
+    sampler.fit_resample(X, y)
+    peak = int(np.argmax(rates))
+    assert len(rates) == 10 * 6  # 175 rows in batches of 32: 6 steps an epoch
+    assert max(rates) == pytest.approx(1e-2, rel=0.05)
+    assert 0.2 * len(rates) < peak < 0.4 * len(rates)  # 30% of the steps rising
+    assert rates[0] < 0.2e-2 and rates[-1] < 0.02e-2  # a tenth, a hundredth
+    assert all(a <= b for a, b in itertools.pairwise(rates[: peak + 1]))
+    constant = fast(DCBNVAESampler, epochs=10, learning_rate=1e-2)
+    rates.clear()
+    constant.fit_resample(X, y)
+    assert rates == []  # no schedule unless asked for
