@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # so that no dependency pulls the multi-GB CUDA build from the registry.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: install system-deps bench test docs lint format clean
+.PHONY: install system-deps bench test install-matrix docs lint format clean
 
 install: $(VENV)/.installed
 
@@ -24,8 +24,14 @@ $(VENV)/.installed: pyproject.toml
 bench: install
 	$(BIN)/python benchmarks/nsl_kdd.py $(if $(QUICK),--quick) $(ARGS)
 
-test: install system-deps lint docs
+test: install system-deps lint docs install-matrix
 	$(BIN)/python -m pytest
+
+# Every install path alone: the wheel with each extra (none, compare, peers,
+# boosting, web) in a fresh environment, torch first, and that extra's README
+# command on small data (about five minutes; pip's cache is reused).
+install-matrix:
+	PYTHON=$(PYTHON) TORCH_PIN="$(TORCH_PIN)" bash .ci/install-matrix
 
 # What the web application's tests need beyond Python: Debian's Chromium (the
 # browser test) and PostgreSQL (the database test). Installed when missing
