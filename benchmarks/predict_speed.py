@@ -6,6 +6,10 @@ Throughput: the command scores a CSV of ``--rows`` KDDTrain+ connections
 reading the model) is timed on a one-row file and taken off, so that the rate
 is the scoring's own; the whole command's rate is printed beside it.
 
+The CPU time of the command (all its threads) is measured too: the
+microseconds of CPU per row do not depend much on what else the machine
+runs, the wall-clock rate does.
+
 Latency: the command follows a file while this script appends ``--burst``
 rows every ``--interval`` seconds, as a flow exporter would; each row's
 latency is from the moment its write returned to the moment its scored line
@@ -23,6 +27,7 @@ import argparse
 import datetime
 import os
 import platform
+import resource
 import signal
 import subprocess
 import sys
@@ -77,15 +82,21 @@ def write_input(path: Path, rows: int, lines: list[str]) -> Path:
     return path
 
 
-def timed(model: Path, source: Path, out: Path) -> float:
-    start = time.perf_counter()
+def timed(model: Path, source: Path, out: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all threads) of the command on `source`."""
+    start, used = time.perf_counter(), _children_cpu()
     subprocess.run(
         [*COMMAND, str(model), str(source), "--out", str(out)],
         check=True,
         stderr=subprocess.DEVNULL,
         cwd=REPO_ROOT,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - used
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def throughput(args, model: Path, folder: Path, lines: list[str]) -> list[dict]:
@@ -95,17 +106,22 @@ def throughput(args, model: Path, folder: Path, lines: list[str]) -> list[dict]:
     results = []
     for run in range(args.repeat):
         before = load()
-        start_up = min(timed(model, small, out) for _ in range(2))
-        whole = timed(model, big, out)
+        start_up, start_up_cpu = min(timed(model, small, out) for _ in range(2))
+        whole, whole_cpu = timed(model, big, out)
         scored = sum(1 for _ in open(out)) - 1
         assert scored == args.rows, f"{scored} rows scored of {args.rows}"
+        scoring, scoring_cpu = whole - start_up, whole_cpu - start_up_cpu
         results.append({
             "run": run + 1,
             "rows": f"{args.rows:,}",
             "command s": whole,
             "start-up s": start_up,
-            "rows/s (scoring)": args.rows / (whole - start_up),
+            "rows/s (scoring)": args.rows / scoring,
             "rows/s (whole command)": args.rows / whole,
+            # Load-independent: what the scoring costs, and how much of the
+            # machine it got (the load takes the rest).
+            "µs CPU/row": 1e6 * scoring_cpu / args.rows,
+            "cores used": scoring_cpu / scoring,
             "load before/after": f"{before} / {load()}",
         })  # fmt: skip
         print(markdown(results[-1:]), flush=True)
