@@ -7,11 +7,12 @@ outside these views); each error names its row and field. The limits of
 
 import json
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from ..detector import INT64_MAX, Detector, RowError
+from ..detector import RowError
 from .models import ApiToken, User, db, hash_token, utcnow
+from .openapi import openapi_document
 from .service import InputRejected, detector, predict_rows
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -109,93 +110,4 @@ def _json_body() -> tuple[object, str | None]:
 
 @blueprint.route("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(detector()))
-
-
-def openapi_document(model: Detector) -> dict:
-    """The OpenAPI 3.0 description of the API, with the model's fields."""
-    properties = {}
-    for feature in model.features:
-        if feature.kind == "categorical":
-            schema = {"type": "string", "enum": feature.categories}
-        else:
-            schema = {"type": "integer" if feature.kind == "integer" else "number"}
-            if feature.kind == "integer":
-                schema["maximum"] = INT64_MAX
-            if feature.lower_bound is not None:
-                schema["minimum"] = feature.lower_bound
-            if feature.upper_bound is not None:
-                schema["maximum"] = feature.upper_bound
-        schema["description"] = feature.describe()
-        properties[feature.name] = schema
-    error = {
-        "type": "object",
-        "properties": {
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "row": {"type": "integer"},
-                        "field": {"type": "string"},
-                        "message": {"type": "string"},
-                    },
-                },
-            }
-        },
-    }
-    one = {"$ref": "#/components/schemas/Connection"}
-    many = {
-        "type": "object",
-        "required": ["connections"],
-        "properties": {"connections": {"type": "array", "items": one}},
-    }
-    body = {"oneOf": [one, many]}
-    connection = {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": True,  # label columns are ignored
-    }
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "imblearn-vae intrusion detection API",
-            "version": model.version,
-            "description": "Predict 'normal' or the attack type of network "
-            "connections (NSL-KDD features). Classes: " + ", ".join(model.classes),
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Connection": connection, "Errors": error},
-        },
-        "security": [{"bearer": []}],
-        "paths": {
-            "/api/v1/predict": {
-                "post": {
-                    "summary": "Predict one connection or many",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": body}},
-                    },
-                    "responses": {
-                        "200": {
-                            "description": "The class and the probability of "
-                            "each class, per connection"
-                        },
-                        "400": {
-                            "description": "Bad input: each problem names its "
-                            "row and field",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Errors"}
-                                }
-                            },
-                        },
-                        "401": {"description": "Missing, unknown or revoked token"},
-                        "413": {"description": "Request larger than the limit"},
-                    },
-                }
-            }
-        },
-    }
+    return jsonify(openapi_document(detector(), current_app.config["MAX_ROWS"]))

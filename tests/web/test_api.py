@@ -5,6 +5,7 @@ import io
 import pytest
 
 from imblearn_vae.cli import main
+from imblearn_vae.detector import LABEL_COLUMNS
 
 from .conftest import (
     csrf_token,
@@ -145,7 +146,8 @@ def test_the_openapi_description_lists_every_field(client, detector):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
     connection = document["components"]["schemas"]["Connection"]
-    assert set(connection["properties"]) == set(detector.feature_names)
+    assert set(connection["required"]) == set(detector.feature_names)
+    assert set(connection["properties"]) == {*detector.feature_names, *LABEL_COLUMNS}
     assert connection["properties"]["flag"]["enum"] == next(
         f.categories for f in detector.features if f.name == "flag"
     )
@@ -159,7 +161,7 @@ def test_operator_commands(config, monkeypatch, capsys, client, detector):
     assert main(["user", "create", "operator", "--password-stdin", *site]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["user", "reset-password", "operator", "--password-stdin", *site]) == 2
-    assert "at least 10 characters" in capsys.readouterr().err
+    assert "at least 12 characters" in capsys.readouterr().err
     assert main(["user", "create", "operator", "--password-stdin", *site]) == 2
     assert "already a user 'operator'" in capsys.readouterr().err
     assert main(["token", "create", "operator", "--name", "cron", *site]) == 0

@@ -36,7 +36,7 @@ def test_sign_up_logs_in_and_log_out_logs_out(client):
     ("username", "password", "confirm", "message"),
     [
         ("al", PASSWORD, PASSWORD, "between 3 and 64"),
-        ("bob", "short", "short", "at least 10 characters"),
+        ("bob", "short", "short", "at least 12 characters"),
         ("bob", PASSWORD, PASSWORD + "x", "The passwords differ."),
         (" bob", PASSWORD, PASSWORD, "No control characters or outer spaces."),
     ],

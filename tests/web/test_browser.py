@@ -1,6 +1,8 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright against
-the site on gunicorn. Sign up, log out and in, enter a real KDDTest+ row, see
-its prediction, upload a small CSV, see the table. Screenshots go to
+the site on gunicorn, with a model trained on NSL-KDD. Sign up, log out (a
+copy of the session cookie in another browser is refused after it) and in,
+enter a real KDDTest+ row, see its prediction, upload a small CSV, see the
+table. Screenshots go to
 $IMBLEARN_VAE_SCREENSHOTS (default: the test's temporary folder)."""
 
 import os
@@ -44,12 +46,13 @@ def screenshots(tmp_path):
 
 
 def test_sign_up_predict_and_upload_in_a_browser(
-    browser, detector_file, detector, tmp_path, screenshots
+    browser, nsl_detector_file, nsl_detector, tmp_path, screenshots
 ):
+    detector = nsl_detector
     data = tmp_path / "site"
     with serving(
         "--model",
-        str(detector_file),
+        str(nsl_detector_file),
         "--data-dir",
         str(data),
         "--workers",
@@ -65,7 +68,19 @@ def test_sign_up_predict_and_upload_in_a_browser(
         page.get_by_role("button", name="Sign up").click()
         page.wait_for_url(url + "/predict")
 
+        # another browser with a copy of the session cookie gets in...
+        (session,) = [c for c in page.context.cookies() if c["name"] == "session"]
+        thief = browser.new_context().new_page()
+        thief.context.add_cookies([session])
+        thief.goto(url + "/history")
+        assert thief.url == url + "/history"
+
         page.get_by_role("button", name="Log out").click()
+        assert "You are logged out." in page.locator(".flash").inner_text()
+        # ...until the owner logs out: then the copy opens nothing
+        thief.goto(url + "/history")
+        assert thief.url.startswith(url + "/login")
+        thief.context.close()
         page.get_by_role("link", name="Log in").first.click()
         page.get_by_label("User name").fill("alice")
         page.get_by_label("Password").fill("wrong password!")
