@@ -89,7 +89,12 @@ def score_input(
         notice or (lambda _: None), counts,
     )  # fmt: skip
     checked = (_check(detector.features, rows) for rows in rows_of)
-    for rows, valid, lines, errors in _in_background(checked, halt):
+    # A followed file comes in small batches, where handing each to another
+    # thread costs more latency than the overlap gains (most on a busy
+    # machine, where each hand-over waits for the scheduler); a file read
+    # once or a pipe comes in large ones, where the overlap pays.
+    batches = _inline(checked, halt) if follow else _in_background(checked, halt)
+    for rows, valid, lines, errors in batches:
         rejected.write(errors, rows.text)
         out.write(scorer.score(valid, lines))
         counts.scored += len(valid)
@@ -109,6 +114,14 @@ def _check(features, rows: Rows):
     ]
     errors.sort(key=lambda error: error.row)
     return rows, valid, rows.lines[ok], errors
+
+
+def _inline(items: Iterator, halt: threading.Event):
+    """What `items` yields, made in this thread."""
+    try:
+        yield from items
+    finally:
+        halt.set()
 
 
 def _in_background(items: Iterator, halt: threading.Event, depth: int = 2):
