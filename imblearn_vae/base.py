@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
 
-from ._columns import is_dataframe, refuse_text_columns
+from ._columns import refuse_text_columns
 from ._table import SCALINGS, TableEncoder, check_table
 from ._training import (
     Callback,
@@ -299,16 +299,20 @@ class BaseGenerativeSampler(BaseOverSampler):
                 )
                 y_new.append(np.full(n_samples, klass, dtype=y.dtype))
 
-        if self.categorical_features is not None:
-            table = X.table
-            originals = table.to_numpy(dtype=object) if is_dataframe(table) else table
-            X_resampled = np.vstack([originals, *X_new])
+        encoder = self.table_encoder_
+        rows = np.vstack(X_new) if X_new else np.empty((0, encoder.n_columns_))
+        if self.categorical_features is not None and encoder.fitted_on_frame:
+            import pandas as pd  # the caller's table is a DataFrame
+
+            new = encoder.inverse_transform_frame(rows)
+            X_resampled = pd.concat([X.table, new], ignore_index=True)
+        elif self.categorical_features is not None:
+            X_resampled = np.vstack([X.table, encoder.inverse_transform(rows)])
         elif sparse.issparse(X):
-            X_resampled = sparse.vstack(
-                [X, *(sparse.csr_matrix(rows) for rows in X_new)], format=X.format
-            )
+            new = sparse.csr_matrix(encoder.inverse_transform(rows))
+            X_resampled = sparse.vstack([X, new], format=X.format)
         else:
-            X_resampled = np.vstack([X, *X_new])
+            X_resampled = np.vstack([X, encoder.inverse_transform(rows)])
         return X_resampled, np.hstack([y, *y_new])
 
     def _split_validation(self, y_encoded: np.ndarray):
@@ -490,9 +494,12 @@ class BaseGenerativeSampler(BaseOverSampler):
             rows = self._generate(
                 n_samples, class_index, self._torch_generator(self.device_)
             )
-        return self.table_encoder_.as_frame(rows)
+        if self.table_encoder_.fitted_on_frame:
+            return self.table_encoder_.inverse_transform_frame(rows)
+        return self.table_encoder_.inverse_transform(rows)
 
     def _generate(self, n_samples: int, class_index: int, generator) -> np.ndarray:
+        """``n_samples`` new rows of one class, as the network's float32 matrix."""
         self.module_.eval()
         rows = np.empty((n_samples, self.table_encoder_.n_columns_), dtype=np.float32)
         with torch.no_grad():
@@ -504,7 +511,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 stop = min(start + chunk_rows, n_samples)
                 chunk = draw(stop - start, generator)
                 rows[start:stop] = self._one_hot_blocks(chunk).cpu().numpy()
-        return self.table_encoder_.inverse_transform(rows)
+        return rows
 
     def _class_index(self, klass) -> int:
         index = np.searchsorted(self.classes_, klass)

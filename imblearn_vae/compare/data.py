@@ -303,7 +303,7 @@ def _absent(column: pd.Series) -> np.ndarray:
     """Missing values, and infinite ones in a numeric column."""
     absent = column.isna().to_numpy()
     if pd.api.types.is_float_dtype(column):
-        absent |= np.isinf(column.to_numpy())
+        absent = absent | np.isinf(column.to_numpy())  # pandas 3: read-only views
     return absent
 
 
