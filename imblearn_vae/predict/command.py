@@ -51,7 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--poll",
         type=float,
         default=0.01,
-        help="seconds between looks at a followed file that has not grown",
+        help="seconds between looks at a followed file that has not grown "
+        "(default: 0.01)",
     )
 
 
