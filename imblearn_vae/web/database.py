@@ -58,7 +58,11 @@ def check_database(app: Flask) -> None:
     """Raise :class:`DatabaseNotReady` unless the schema is this version's."""
     found, wanted = current_revision(app), head()
     if found != wanted:
-        state = "has no tables" if found is None else f"is at revision {found}"
+        state = f"is at revision {found}"
+        if found is None:
+            with app.app_context():
+                made_before = inspect(db.engine).has_table("user")
+            state = "was made before migrations" if made_before else "has no tables"
         raise DatabaseNotReady(
             f"The database {state}; this version needs {wanted}. Run "
             "`imblearn-vae db upgrade` (with the same --data-dir / "

@@ -61,6 +61,8 @@ def test_a_database_from_before_migrations_keeps_its_rows(bare_app):
             connection.execute(text(
                 "INSERT INTO user (username, password_hash, created_at) "
                 "VALUES ('old', 'scrypt:x', '2026-01-01')"))  # fmt: skip
+    with pytest.raises(DatabaseNotReady, match="made before migrations"):
+        check_database(bare_app)
     assert upgrade_database(bare_app) == (FIRST_REVISION, head())
     with bare_app.app_context(), db.engine.connect() as connection:
         names = connection.execute(text("SELECT username FROM user")).scalars()
