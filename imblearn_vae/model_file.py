@@ -167,7 +167,20 @@ def load_detector(path: str | os.PathLike):
         imblearn-vae.
     """
     path = Path(path)
-    header = read_header(path)
+    payload = _checked_payload(path, read_header(path))
+    try:
+        return _unarchive(payload)
+    except DetectorFileError as error:
+        raise DetectorFileError(f"{path}: {error}") from None
+    except Exception as error:  # a well-hashed but malformed archive
+        raise DetectorFileError(
+            f"{path} is damaged and cannot be read ({type(error).__name__}); train "
+            "it again."
+        ) from None
+
+
+def _checked_payload(path: Path, header: dict) -> bytes:
+    """The payload, once the format, the version and the hash are right."""
     if header.get("format") != FORMAT:
         raise DetectorFileError(
             f"{path} is in an old format (a pickle, which runs code when it is "
@@ -188,15 +201,7 @@ def load_detector(path: str | os.PathLike):
             f"{path} is damaged: its content does not match the hash in its "
             "header. Train it again or copy it anew."
         )
-    try:
-        return _unarchive(payload)
-    except DetectorFileError as error:
-        raise DetectorFileError(f"{path}: {error}") from None
-    except Exception as error:  # a well-hashed but malformed archive
-        raise DetectorFileError(
-            f"{path} is damaged and cannot be read ({type(error).__name__}); train "
-            "it again."
-        ) from None
+    return payload
 
 
 def _archive(detector) -> bytes:

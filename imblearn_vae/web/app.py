@@ -56,6 +56,29 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
             "`imblearn-vae serve` makes one in the data folder when it is unset."
         )
     app = Flask(__name__)
+    _configure(app, settings, with_model)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import account, api, auth, pages, tokens
+
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(account.blueprint)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(tokens.blueprint)
+    app.register_blueprint(api.blueprint)
+    csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
+    app.extensions["imblearn_vae_limiter"] = make_limiter(app)
+
+    register_error_pages(app)
+    app.after_request(security_headers)
+    return app
+
+
+def _configure(app: Flask, settings: dict, with_model: bool) -> None:
+    """Flask's settings, the model, and the proxies to look through."""
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
@@ -77,22 +100,3 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_prefix=0
         )
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
-    csrf.init_app(app)
-    login_manager.init_app(app)
-
-    from . import account, api, auth, pages, tokens
-
-    app.register_blueprint(auth.blueprint)
-    app.register_blueprint(account.blueprint)
-    app.register_blueprint(pages.blueprint)
-    app.register_blueprint(tokens.blueprint)
-    app.register_blueprint(api.blueprint)
-    csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
-    app.extensions["imblearn_vae_limiter"] = make_limiter(app)
-
-    register_error_pages(app)
-    app.after_request(security_headers)
-    return app

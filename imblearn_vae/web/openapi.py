@@ -1,53 +1,78 @@
-"""The OpenAPI document of the API, built from the model's schema."""
+"""The OpenAPI document of the API, built from the model's schema.
 
-from ..detector import INT64_MAX, LABEL_COLUMNS, Detector
+It says exactly what the API accepts (schemathesis fuzzes the API from it in
+the tests): every field required, label columns optional and ignored, no
+other field, 1 to ``MAX_ROWS`` connections.
+"""
 
-#: The error answers besides 400, each a JSON list of errors.
+from ..detector import INT64_MAX, LABEL_COLUMNS, Detector, Feature
+
+#: Every error answer, each a JSON list of errors.
 ERRORS = {
+    "400": "Bad input: each problem names its row and field",
     "401": "Missing, unknown or revoked token",
     "413": "Request larger than the limit",
     "429": "Over a rate limit; Retry-After says when to try again",
     "500": "The server failed; the error is logged",
 }
 
+ERRORS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "row": {"type": "integer"},
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+
 
 def openapi_document(model: Detector, max_rows: int) -> dict:
-    """The OpenAPI 3.0 description of the API, with the model's fields.
-
-    It says exactly what the API accepts (schemathesis fuzzes the API from
-    it in the tests): every field required, label columns optional and
-    ignored, no other field, 1 to ``max_rows`` connections.
-    """
-    properties = {}
-    for feature in model.features:
-        if feature.kind == "categorical":
-            schema = {"type": "string", "enum": feature.categories}
-        else:
-            schema = {"type": "integer" if feature.kind == "integer" else "number"}
-            if feature.kind == "integer":
-                schema["maximum"] = INT64_MAX
-            if feature.lower_bound is not None:
-                schema["minimum"] = feature.lower_bound
-            if feature.upper_bound is not None:
-                schema["maximum"] = feature.upper_bound
-        schema["description"] = feature.describe()
-        properties[feature.name] = schema
-    error = {
-        "type": "object",
-        "properties": {
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "row": {"type": "integer"},
-                        "field": {"type": "string"},
-                        "message": {"type": "string"},
+    """The OpenAPI 3.0 description of the API, with the model's fields."""
+    errors = {"$ref": "#/components/schemas/Errors"}
+    responses = {
+        "200": {"description": "The class and the probability of each class, "
+                "per connection"},
+        **{status: {"description": text,
+                    "content": {"application/json": {"schema": errors}}}
+           for status, text in ERRORS.items()},
+    }  # fmt: skip
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "imblearn-vae intrusion detection API",
+            "version": model.version,
+            "description": "Predict 'normal' or the attack type of network "
+            "connections (NSL-KDD features). Classes: " + ", ".join(model.classes),
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Connection": _connection(model), "Errors": ERRORS_SCHEMA},
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/predict": {
+                "post": {
+                    "summary": "Predict one connection or many",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _body(max_rows)}},
                     },
-                },
+                    "responses": responses,
+                }
             }
         },
     }
+
+
+def _body(max_rows: int) -> dict:
     one = {"$ref": "#/components/schemas/Connection"}
     many = {
         "type": "object",
@@ -62,66 +87,32 @@ def openapi_document(model: Detector, max_rows: int) -> dict:
         },
         "additionalProperties": False,
     }
-    body = {"oneOf": [one, many]}
+    return {"oneOf": [one, many]}
+
+
+def _connection(model: Detector) -> dict:
+    properties = {feature.name: _field(feature) for feature in model.features}
     labels = {
         name: {"description": "a label column, ignored"} for name in LABEL_COLUMNS
     }
-    connection = {
+    return {
         "type": "object",
         "properties": {**properties, **labels},
         "required": list(properties),
         "additionalProperties": False,
     }
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "imblearn-vae intrusion detection API",
-            "version": model.version,
-            "description": "Predict 'normal' or the attack type of network "
-            "connections (NSL-KDD features). Classes: " + ", ".join(model.classes),
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Connection": connection, "Errors": error},
-        },
-        "security": [{"bearer": []}],
-        "paths": {
-            "/api/v1/predict": {
-                "post": {
-                    "summary": "Predict one connection or many",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": body}},
-                    },
-                    "responses": {
-                        "200": {
-                            "description": "The class and the probability of "
-                            "each class, per connection"
-                        },
-                        "400": {
-                            "description": "Bad input: each problem names its "
-                            "row and field",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Errors"}
-                                }
-                            },
-                        },
-                        **{
-                            status: {
-                                "description": text,
-                                "content": {
-                                    "application/json": {
-                                        "schema": {
-                                            "$ref": "#/components/schemas/Errors"
-                                        }
-                                    }
-                                },
-                            }
-                            for status, text in ERRORS.items()
-                        },
-                    },
-                }
-            }
-        },
-    }
+
+
+def _field(feature: Feature) -> dict:
+    if feature.kind == "categorical":
+        schema = {"type": "string", "enum": feature.categories}
+    else:
+        schema = {"type": "integer" if feature.kind == "integer" else "number"}
+        if feature.kind == "integer":
+            schema["maximum"] = INT64_MAX
+        if feature.lower_bound is not None:
+            schema["minimum"] = feature.lower_bound
+        if feature.upper_bound is not None:
+            schema["maximum"] = feature.upper_bound
+    schema["description"] = feature.describe()
+    return schema

@@ -113,8 +113,8 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
         ) from None
 
 
-def _read_rows(reader, filename: str) -> tuple[list[dict], list[int]]:
-    header = [h.strip() for h in next(reader, [])]
+def _check_header(header: list[str], filename: str) -> None:
+    """Every model column once, no unknown one (label columns are ignored)."""
     names = detector().feature_names
     known = set(names)
     if not known & set(header):
@@ -145,15 +145,18 @@ def _read_rows(reader, filename: str) -> tuple[list[dict], list[int]]:
         RowError(
             1,
             column[:ECHO_LIMIT],
-            "given more than once (columns "
-            + ", ".join(map(str, found))
-            + "); keep one",
+            f"given more than once (columns {', '.join(map(str, found))}); keep one",
         )
         for column, found in positions.items()
         if len(found) > 1
     ]
     if errors:
         raise InputRejected(errors)
+
+
+def _read_rows(reader, filename: str) -> tuple[list[dict], list[int]]:
+    header = [h.strip() for h in next(reader, [])]
+    _check_header(header, filename)
     limit = current_app.config["MAX_ROWS"]
     records, lines = [], []
     for line, cells in enumerate(reader, start=2):
