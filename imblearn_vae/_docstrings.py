@@ -45,7 +45,11 @@ _training_parameters = """epochs : int or "auto", default=120
 
     n_threads : int, default=None
         Number of torch threads used while fitting and sampling; the previous
-        setting is restored afterwards. ``None`` leaves torch's setting alone.
+        setting is restored afterwards. ``None`` keeps torch's setting but
+        uses no more threads than the machine has idle cores (the cores
+        minus the 1-minute load average, at least one): torch's threads wait
+        for each other at every operation, and on busy cores two threads
+        trained several times slower than one.
 
     class_balance : float in [0, 1], default=0.0
         How evenly training draws the classes: each epoch draws as many rows

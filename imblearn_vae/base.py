@@ -9,6 +9,7 @@ step, and how to draw scaled rows of one class.
 """
 
 import copy
+import os
 import time
 import warnings
 from abc import abstractmethod
@@ -615,16 +616,37 @@ def make_adam(parameters, lr: float, **kwargs) -> torch.optim.Optimizer:
 
 @contextmanager
 def _torch_threads(n_threads: int | None) -> Iterator[None]:
-    """Set torch's intra-op thread count for the duration of the block."""
-    if n_threads is None:
+    """Set torch's intra-op thread count for the duration of the block.
+
+    ``None``: torch's own count, but no more than the cores the machine has
+    idle (:func:`idle_cores`). Torch's threads wait for each other at every
+    operation; on cores that other work keeps busy, each wait lasts until
+    the scheduler gets back to a thread, and two threads on two busy cores
+    trained several times slower than one.
+    """
+    previous = torch.get_num_threads()
+    wanted = min(previous, idle_cores()) if n_threads is None else n_threads
+    if wanted == previous:
         yield
         return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(n_threads)
+    torch.set_num_threads(wanted)
     try:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def idle_cores() -> int:
+    """Cores not taken by other work: the cores minus the 1-minute load, >= 1.
+
+    Where the load average is not known (Windows), all the cores.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores
+    return max(1, min(cores, int(cores - load + 0.5)))
 
 
 def check_hidden_layer_sizes(

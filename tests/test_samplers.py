@@ -551,3 +551,32 @@ def test_validation_fraction_that_holds_out_nothing_is_an_error(Sampler):
     X, y = np.arange(12.0).reshape(6, 2), np.array([0, 0, 0, 0, 1, 1])
     with pytest.raises(ValueError, match="holds out no row"):
         fast(Sampler, early_stopping=True, validation_fraction=0.05).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    ("load", "n_threads", "expected"),
+    [(0.0, None, 2), (1.2, None, 1), (7.5, None, 1), (7.5, 2, 2)],
+)
+def test_threads_default_to_the_idle_cores(imbalanced, monkeypatch, load, n_threads,
+                                           expected):  # fmt: skip
+    # Two torch threads on two busy cores stall each other at every operation.
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("os.getloadavg", lambda: (load, load, load))
+    X, y = imbalanced
+    seen = []
+    sampler = fast(DCBNVAESampler, epochs=1, n_threads=n_threads)
+    original = sampler._train_step
+
+    def spy(*args):
+        seen.append(torch.get_num_threads())
+        return original(*args)
+
+    monkeypatch.setattr(sampler, "_train_step", spy)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        sampler.fit_resample(X, y)
+        assert set(seen) == {expected}
+        assert torch.get_num_threads() == 2  # put back afterwards
+    finally:
+        torch.set_num_threads(before)
