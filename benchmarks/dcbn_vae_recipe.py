@@ -14,11 +14,12 @@ folder) and a rerun skips those already there.
     python benchmarks/dcbn_vae_recipe.py --report --on validation
     python benchmarks/dcbn_vae_recipe.py --report --on held-out --seeds 0 1 2 3 4
 
-The configurations (``CONFIGS``) are the imbalanced-learn baselines of the
-NSL-KDD benchmark and named DCBN-VAE variants: each a set of sampler
-arguments on top of the paper's Table 1, and whether the sampler gets the
-raw frame (categorical columns modelled as categories) or the one-hot,
-min-max scaled matrix.
+The configurations (``CONFIGS``) are named DCBN-VAE variants: each a method
+of ``imblearn-vae compare`` with the paper's Table 1 settings - given the raw
+frame (``dcbn-vae-paper-raw``: categorical columns modelled as categories) or
+the one-hot, min-max scaled matrix (``dcbn-vae-paper``) - and the sampler
+arguments that change them. Any other name is a method of ``imblearn-vae
+compare`` (the baselines: ``smote``, ``borderline-smote``, ...).
 """
 
 import argparse
@@ -29,12 +30,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from _common import REPO_ROOT, default_data_home
-from nsl_kdd import METHODS as BENCHMARK_METHODS
-from nsl_kdd import engine_method, load_tables, test_halves
+from nsl_kdd import load_tables, test_halves
 
-from imblearn_vae import PAPER_TABLE_1
-from imblearn_vae.compare import Comparison, Method, engine, read_runs
-from imblearn_vae.compare.report import chart
+from imblearn_vae.compare import Comparison, Method, engine, parse_method, read_runs
+from imblearn_vae.compare.report import cell, chart, group_runs
 
 EVALUATION_SETS = ("validation", "held-out", "full")
 
@@ -47,60 +46,66 @@ FAST = dict(epochs=10, batch_size=512, learning_rate=1e-3)
 #: The recommended settings (the defaults since round 4) spelled out.
 RECOMMENDED = {**FAST, "scaling": "quantile", "beta": 0.5}
 
-#: name -> (raw frame?, DCBNVAESampler arguments on top of the paper's Table 1)
-CONFIGS: dict[str, tuple[bool, dict]] = {
-    "paper": (False, {}),
-    "paper-raw": (True, {}),
+#: The registry's methods the configurations build on: the paper's Table 1
+#: (every setting spelled out, so that a later change of the sampler's
+#: defaults cannot change a configuration), given the raw frame or the one-hot
+#: matrix.
+RAW, ONE_HOT = "dcbn-vae-paper-raw", "dcbn-vae-paper"
+
+#: name -> (method of imblearn-vae compare, sampler arguments on top of it)
+CONFIGS: dict[str, tuple[str, dict]] = {
+    "paper": (ONE_HOT, {}),
+    "paper-raw": (RAW, {}),
     # Round 1: one lever at a time on top of FAST.
-    "fast": (True, FAST),
-    "fast-onehot": (False, FAST),
-    "fast+posterior": (True, {**FAST, "latent_sampling": "posterior"}),
-    "fast+interpolate": (True, {**FAST, "latent_sampling": "interpolate"}),
-    "fast+log": (True, {**FAST, "scaling": "log"}),
-    "fast+quantile": (True, {**FAST, "scaling": "quantile"}),
-    "fast+standard": (True, {**FAST, "scaling": "standard"}),
-    "fast+balance0.5": (True, {**FAST, "class_balance": 0.5}),
-    "fast+balance1": (True, {**FAST, "class_balance": 1.0}),
-    "fast+beta0.5": (True, {**FAST, "beta": 0.5}),
-    "fast+4x60": (True, {**FAST, "hidden_layer_sizes": (60, 60, 60, 60)}),
+    "fast": (RAW, FAST),
+    "fast-onehot": (ONE_HOT, FAST),
+    "fast+posterior": (RAW, {**FAST, "latent_sampling": "posterior"}),
+    "fast+interpolate": (RAW, {**FAST, "latent_sampling": "interpolate"}),
+    "fast+log": (RAW, {**FAST, "scaling": "log"}),
+    "fast+quantile": (RAW, {**FAST, "scaling": "quantile"}),
+    "fast+standard": (RAW, {**FAST, "scaling": "standard"}),
+    "fast+balance0.5": (RAW, {**FAST, "class_balance": 0.5}),
+    "fast+balance1": (RAW, {**FAST, "class_balance": 1.0}),
+    "fast+beta0.5": (RAW, {**FAST, "beta": 0.5}),
+    "fast+4x60": (RAW, {**FAST, "hidden_layer_sizes": (60, 60, 60, 60)}),
     # Round 2: the levers that helped alone (interpolate, quantile, beta 0.5;
     # the one-hot input), combined.
     "fast+interp+quantile": (
-        True,
+        RAW,
         {**FAST, "latent_sampling": "interpolate", "scaling": "quantile"},
     ),
     "fast+interp+beta0.5": (
-        True,
+        RAW,
         {**FAST, "latent_sampling": "interpolate", "beta": 0.5},
     ),
-    "fast+quantile+beta0.5": (True, {**FAST, "scaling": "quantile", "beta": 0.5}),
+    "fast+quantile+beta0.5": (RAW, {**FAST, "scaling": "quantile", "beta": 0.5}),
     "fast+interp+quantile+beta0.5": (
-        True,
+        RAW,
         {**FAST, "latent_sampling": "interpolate", "scaling": "quantile", "beta": 0.5},
     ),
-    "fast-onehot+interp": (False, {**FAST, "latent_sampling": "interpolate"}),
-    "fast-onehot+beta0.5": (False, {**FAST, "beta": 0.5}),
+    "fast-onehot+interp": (ONE_HOT, {**FAST, "latent_sampling": "interpolate"}),
+    "fast-onehot+beta0.5": (ONE_HOT, {**FAST, "beta": 0.5}),
     "fast-onehot+interp+beta0.5": (
-        False,
+        ONE_HOT,
         {**FAST, "latent_sampling": "interpolate", "beta": 0.5},
     ),
-    "fast+beta0.25": (True, {**FAST, "beta": 0.25}),
+    "fast+beta0.25": (RAW, {**FAST, "beta": 0.25}),
     # Round 3: the two best so far (one-hot input; quantile + beta 0.5) with
     # each other's lever and a wider latent draw.
-    "fast-onehot+quantile": (False, {**FAST, "scaling": "quantile"}),
-    "fast-onehot+t1.5": (False, {**FAST, "temperature": 1.5}),
+    "fast-onehot+quantile": (ONE_HOT, {**FAST, "scaling": "quantile"}),
+    "fast-onehot+t1.5": (ONE_HOT, {**FAST, "temperature": 1.5}),
     "fast+quantile+beta0.5+t1.5": (
-        True,
+        RAW,
         {**FAST, "scaling": "quantile", "beta": 0.5, "temperature": 1.5},
     ),
     # Round 4: around the leader (quantile + beta 0.5): a narrower latent
     # draw, the network of the paper's counts, the one-hot input.
     "fast+quantile+beta0.5+t0.7": (
-        True,
+        RAW,
         {**FAST, "scaling": "quantile", "beta": 0.5, "temperature": 0.7},
     ),
     "fast+quantile+beta0.5+4x60": (
-        True,
+        RAW,
         {
             **FAST,
             "scaling": "quantile",
@@ -109,21 +114,22 @@ CONFIGS: dict[str, tuple[bool, dict]] = {
         },
     ),
     "fast-onehot+quantile+beta0.5": (
-        False,
+        ONE_HOT,
         {**FAST, "scaling": "quantile", "beta": 0.5},
     ),
     # Round 5 (speed): the recommended settings in fewer passes, with a
     # one-cycle learning rate peaking higher (Smith & Topin's super-convergence).
-    "rec-e5+oc": (True, {**RECOMMENDED, "epochs": 5, "learning_rate": 2e-3,
-                         "learning_rate_schedule": "one-cycle"}),
-    "rec-e4+oc": (True, {**RECOMMENDED, "epochs": 4, "learning_rate": 3e-3,
-                         "learning_rate_schedule": "one-cycle"}),
-    "rec-e3+b1024+oc": (True, {**RECOMMENDED, "epochs": 3, "batch_size": 1024,
-                               "learning_rate": 4e-3,
-                               "learning_rate_schedule": "one-cycle"}),
+    "rec-e5+oc": (RAW, {**RECOMMENDED, "epochs": 5, "learning_rate": 2e-3,
+                        "learning_rate_schedule": "one-cycle"}),
+    "rec-e4+oc": (RAW, {**RECOMMENDED, "epochs": 4, "learning_rate": 3e-3,
+                        "learning_rate_schedule": "one-cycle"}),
+    "rec-e3+b1024+oc": (RAW, {**RECOMMENDED, "epochs": 3, "batch_size": 1024,
+                              "learning_rate": 4e-3,
+                              "learning_rate_schedule": "one-cycle"}),
 }  # fmt: skip
 
-#: Names in tables for the two configurations the README reports.
+#: Names in tables for the two configurations docs/benchmark_recommended.rst
+#: reports.
 TITLES = {
     "paper": "DCBN-VAE, paper settings",
     "fast+quantile+beta0.5": "DCBN-VAE, recommended",
@@ -131,17 +137,11 @@ TITLES = {
 
 
 def method(name: str) -> Method:
-    """The engine's method of a configuration or a baseline."""
-    if name not in CONFIGS:  # a baseline or another method of the benchmark
-        return engine_method(name, argparse.Namespace(k_neighbors=5, verbose=0))
-    raw, overrides = CONFIGS[name]
-    # Every argument spelled out, so that a later change of the sampler's
-    # defaults cannot change a configuration.
-    params = {**PAPER_TABLE_1, **overrides}
-    title = TITLES.get(name, name)
-    if raw:
-        return Method(spec=name, name="dcbn-vae", params=params, title=title)
-    return Method(spec=name, name="dcbn-vae-paper", params=params, title=title)
+    """The engine's method of a configuration (keyed by its name) or a baseline."""
+    if name not in CONFIGS:  # a method of imblearn-vae compare
+        return parse_method(name)
+    base, arguments = CONFIGS[name]
+    return Method(name, base, dict(arguments), title=TITLES.get(name, name))
 
 
 def locked_append(path: Path):
@@ -173,18 +173,8 @@ def report(runs, on: str, seeds, labels, configs=None) -> str:
     ``benchmarks/speed.py`` times the recommended settings against SMOTE on
     a quiet machine.
     """
-    by_config: dict[str, list[dict]] = {}
-    for run in runs:
-        if run["status"] != "ok" or int(run["seed"]) not in seeds:
-            continue
-        if configs is None or run["method"] in configs:
-            by_config.setdefault(run["method"], []).append(run)
-
-    def cell(values, scale=100, digits=2):
-        values = np.asarray(values, dtype=float)
-        std = values.std(ddof=1) if len(values) > 1 else 0.0
-        return f"{scale * values.mean():.{digits}f} ± {scale * std:.{digits}f}"
-
+    configs = configs or list(dict.fromkeys(r["method"] for r in runs))
+    by_config = group_runs(runs, configs, "dt", seeds)
     keys = ["f1_weighted", "f1_macro", "accuracy"] + [f"recall_{c}" for c in labels]
     heads = ["wF1", "mF1", "Acc"] + [f"{c} rec" for c in labels]
     smote = [float(r["sampler_seconds"]) for r in by_config.get("smote", [])]
@@ -228,10 +218,12 @@ def main(argv=None) -> int:
     parser.add_argument("--on", choices=EVALUATION_SETS, default="validation")
     parser.add_argument("--chart", type=Path, help="with --report: also a chart")
     args = parser.parse_args(argv)
-    known = set(CONFIGS) | set(BENCHMARK_METHODS)
-    unknown = [c for c in args.configs if c not in known]
-    if unknown:
-        parser.error(f"unknown configurations {unknown}; known: {sorted(known)}")
+    for name in args.configs:
+        if name not in CONFIGS:
+            try:
+                parse_method(name)
+            except ValueError as error:
+                parser.error(f"{error} The configurations are {sorted(CONFIGS)}.")
     torch.set_num_threads(args.threads)
     tables = argparse.Namespace(
         train_subset="KDDTrain+", target="category",

@@ -1,26 +1,32 @@
 """Rerun the NSL-KDD comparison of the DCBN-VAE paper (Table 2, Figure 2).
 
-A thin use of the engine of ``imblearn-vae compare``
-(:mod:`imblearn_vae.compare`): for each balancing method and seed, the
-training rows of KDDTrain+ are balanced (every minority class raised to the
-majority count), each classifier (a decision tree by default) is trained on
-them and scored on KDDTest+ (5 classes, or normal / attack with ``--target
-binary``): on the whole file and on its two fixed stratified halves, the
-*validation* half that chose DCBN-VAE's recommended settings and the
-*held-out* half that chose nothing (``--on`` picks the one the tables show).
-Several ``--classifier`` values share one resampling. Every finished run is
-appended to ``<out>/runs.csv``; a rerun skips the runs already there, so a
-comparison can be resumed or extended with more methods or seeds.
+A thin caller of ``imblearn-vae compare`` (:mod:`imblearn_vae.compare`): its
+methods by name, its engine and its report. For each balancing method and
+seed, the training rows of KDDTrain+ are balanced (every minority class
+raised to the majority count), each classifier (a decision tree by default)
+is trained on them and scored on KDDTest+ (5 classes, or normal / attack
+with ``--target binary``): on the whole file and on its two fixed stratified
+halves, the *validation* half that chose DCBN-VAE's recommended settings and
+the *held-out* half that chose nothing (``--on`` picks the one the tables
+show). Several ``--classifier`` values share one resampling. Every finished
+run is appended to ``<out>/runs.csv``; a rerun skips the runs already there,
+so a comparison can be resumed or extended with more methods or seeds.
+
+Methods are named as in ``imblearn-vae compare`` (``smote:k_neighbors=3``):
+the paper's samplers with its Table 1 settings are ``cvae-paper``,
+``dcbn-vae-paper`` and ``cgan-paper``; ``dcbn-vae`` is DCBN-VAE's defaults
+(the recommended settings) on the raw table.
 
     python benchmarks/nsl_kdd.py                    # Table 2 rerun
     python benchmarks/nsl_kdd.py --quick            # about two minutes
-    python benchmarks/nsl_kdd.py --methods smote dcbn-vae --seeds 0 1 2 3 4
+    python benchmarks/nsl_kdd.py --methods smote dcbn-vae-paper --seeds 0 1 2 3 4
     python benchmarks/nsl_kdd.py --report-only      # tables from the runs so far
     python benchmarks/nsl_kdd.py --classifier cnn cnn-lstm --target binary
     python benchmarks/nsl_kdd.py --recommended --on held-out --seeds 0 1 2 3 4
 """
 
 import argparse
+import dataclasses
 import datetime
 import os
 import platform
@@ -33,18 +39,38 @@ import torch
 from _common import REPO_ROOT, default_data_home
 from sklearn.model_selection import train_test_split
 
-from imblearn_vae.compare import Comparison, Method, Table, engine, read_runs
+from imblearn_vae import PAPER_TABLE_1
+from imblearn_vae.compare import (
+    METHODS,
+    Comparison,
+    Method,
+    Table,
+    engine,
+    parse_method,
+    read_runs,
+)
 from imblearn_vae.compare.report import (
     chart,
+    cost_table,
     failures,
     group_runs,
-    mean_std,
     per_class_table,
+    scores_table,
 )
 from imblearn_vae.datasets import CATEGORICAL_FEATURES, fetch_nsl_kdd
 
 #: Seed of the one split of KDDTest+ into a validation and a held-out half.
 SPLIT_SEED = 0
+
+#: Table 2's methods, in its order: the imbalanced-learn baselines with
+#: k_neighbors=5 (KMeansSMOTE's own default is 2), the paper's samplers with
+#: its Table 1 settings on the one-hot matrix, and the two VAEs with the 4x60
+#: network whose counts the paper reports.
+TABLE_2 = [
+    "none", "random", "smote", "borderline-smote", "kmeans-smote:k_neighbors=5",
+    "svm-smote", "adasyn", "cvae-paper", "dcbn-vae-paper", "cvae-paper-4x60",
+    "dcbn-vae-paper-4x60", "cgan-paper",
+]  # fmt: skip
 
 #: Table 2 of the paper (DT on KDDTest+, %; Acc, wPre, wRec, wF1); single runs.
 PAPER = {
@@ -52,17 +78,22 @@ PAPER = {
     "random": (77.02, 79.14, 77.02, 73.84),
     "smote": (76.11, 78.04, 76.11, 73.33),
     "borderline-smote": (75.89, 78.73, 75.89, 73.59),
-    "kmeans-smote": (76.13, 79.03, 76.13, 72.81),
+    "kmeans-smote:k_neighbors=5": (76.13, 79.03, 76.13, 72.81),
     "svm-smote": (78.11, 79.09, 78.11, 76.02),
-    "cvae": (78.45, 79.10, 78.45, 77.18),
-    "dcbn-vae": (79.40, 80.69, 79.40, 78.19),
+    "cvae-paper": (78.45, 79.10, 78.45, 77.18),
+    "dcbn-vae-paper": (79.40, 80.69, 79.40, 78.19),
 }
 
-#: The paper's cost figures of its generators: (parameters, FLOPs per row).
-PAPER_COST = {"dcbn-vae": (43_627, 43_200), "cgan": (87_820, 109_892)}
+#: The paper's cost figures of its generators: (parameters, FLOPs per row),
+#: shown beside every variant of the paper's sampler (4x60, raw table).
+PAPER_COST = {"dcbn-vae-paper": (43_627, 43_200), "cgan-paper": (87_820, 109_892)}
 
-#: The network the paper's counts describe (see research.md): 4 x 60.
-PAPER_COUNTED_WIDTHS = (60, 60, 60, 60)
+#: The baselines of the recommendation's target and the rows it is judged with:
+#: the paper's settings and the defaults (the recommended settings).
+RECOMMENDATION_METHODS = [
+    "none", "random", "smote", "borderline-smote", "kmeans-smote:k_neighbors=5",
+    "svm-smote", "adasyn", "dcbn-vae-paper", "dcbn-vae",
+]  # fmt: skip
 
 #: Table 2's metrics, by run key.
 METRICS = {
@@ -74,132 +105,33 @@ METRICS = {
 }
 
 
-def _paper_vae(args, **overrides) -> dict:
-    """Table 1 of the paper, or the values given on the command line."""
-    return {
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "learning_rate": args.learning_rate,
-        "hidden_layer_sizes": tuple(args.hidden),
-        "latent_dim": args.latent_dim,
-        "beta": args.beta,
-        "scaling": args.scaling,
-        "latent_sampling": "prior",
-        "class_balance": 0.0,
-        "verbose": args.verbose,
-        **overrides,
-    }
+def benchmark_method(spec: str, epochs: int | None, verbose: int = 0) -> Method:
+    """The method of ``imblearn-vae compare`` that ``spec`` names.
+
+    The paper's samplers (``*-paper``) train for ``epochs`` unless the spec
+    says otherwise (``--quick``'s shorter budget); the run is keyed by the
+    spec alone, as the engine keys it.
+    """
+    method = parse_method(spec)
+    params = dict(method.params)
+    if "-paper" in method.name and epochs is not None:
+        params.setdefault("epochs", epochs)
+    if method.info.torch and verbose:
+        params.setdefault("verbose", verbose)
+    return dataclasses.replace(method, params=params)
 
 
-def _cgan(args, **overrides) -> dict:
-    return {
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "scaling": args.scaling,
-        **overrides,
-    }
+def raw_variant(spec: str) -> str | None:
+    """The same method given the raw table (``dcbn-vae-paper-raw``), if any."""
+    name, colon, arguments = spec.partition(":")
+    return f"{name}-raw{colon}{arguments}" if f"{name}-raw" in METHODS else None
 
 
-def _neighbours(args) -> dict:
-    return {"k_neighbors": args.k_neighbors}
-
-
-#: name -> (label, engine method, its arguments from the command line). The
-#: generative samplers run with the paper's settings on the one-hot matrix,
-#: as in the paper, unless the name says otherwise.
-METHODS = {
-    "none": ("original imbalanced", "none", lambda a: {}),
-    "random": ("random oversampling", "random", lambda a: {}),
-    "smote": ("SMOTE", "smote", _neighbours),
-    "borderline-smote": ("Borderline SMOTE", "borderline-smote", _neighbours),
-    "kmeans-smote": ("KMeans SMOTE", "kmeans-smote", _neighbours),
-    "svm-smote": ("SVM SMOTE", "svm-smote", _neighbours),
-    "adasyn": ("ADASYN", "adasyn", lambda a: {"n_neighbors": a.k_neighbors}),
-    "cvae": ("CVAE", "cvae-paper", _paper_vae),
-    "dcbn-vae": ("DCBN-VAE", "dcbn-vae-paper", _paper_vae),
-    "cvae-4x60": (
-        "CVAE, 4x60",
-        "cvae-paper",
-        lambda a: _paper_vae(a, hidden_layer_sizes=PAPER_COUNTED_WIDTHS),
-    ),
-    "dcbn-vae-4x60": (
-        "DCBN-VAE, 4x60",
-        "dcbn-vae-paper",
-        lambda a: _paper_vae(a, hidden_layer_sizes=PAPER_COUNTED_WIDTHS),
-    ),
-    # The paper's generator and discriminator widths are the sampler's
-    # defaults; its learning rate stays the CGAN's own 2e-4 (with Adam's beta1
-    # 0.5, the DCGAN recipe): the VAE's 1e-4 is not a setting the paper gives
-    # for its GAN.
-    "cgan": ("CGAN", "cgan-paper", _cgan),
-    # Early stopping on the validation ELBO (10% of each class held out,
-    # patience 10, tolerance 1e-4), within the same 120-epoch budget.
-    "cvae-es": (
-        "CVAE, early stopping",
-        "cvae-paper",
-        lambda a: _paper_vae(a, early_stopping=True),
-    ),
-    "dcbn-vae-es": (
-        "DCBN-VAE, early stopping",
-        "dcbn-vae-paper",
-        lambda a: _paper_vae(a, early_stopping=True),
-    ),
-    # The raw frame (protocol_type, service and flag as categories) goes into
-    # the sampler, which models each as one categorical variable; the one-hot
-    # preprocessing follows the balancing.
-    "cvae-raw": ("CVAE, categorical", "cvae", _paper_vae),
-    "dcbn-vae-raw": ("DCBN-VAE, categorical", "dcbn-vae", _paper_vae),
-    "cgan-raw": (
-        "CGAN, categorical",
-        "cgan",
-        lambda a: {
-            "epochs": a.epochs,
-            "batch_size": a.batch_size,
-            "scaling": a.scaling,
-        },
-    ),
-    # DCBN-VAE as it comes now: its defaults, on the raw frame.
-    "dcbn-vae-recommended": (
-        "DCBN-VAE, recommended (defaults)",
-        "dcbn-vae",
-        lambda a: {"verbose": a.verbose},
-    ),
-    # The deep tabular peers (pip install 'imblearn-vae[peers]'): one TVAE per
-    # minority class, 50 epochs; one conditional CTGAN, 20 epochs.
-    "tvae": ("TVAE (SDV)", "tvae", lambda a: {}),
-    "ctgan": ("CTGAN (SDV)", "ctgan", lambda a: {}),
-}
-
-#: Run only when asked for (``--methods``, ``--raw``, ``--recommended``).
-OPTIONAL_METHODS = {
-    "cvae-es",
-    "dcbn-vae-es",
-    "cvae-raw",
-    "dcbn-vae-raw",
-    "cgan-raw",
-    "dcbn-vae-recommended",
-    "tvae",
-    "ctgan",
-}
-
-#: The baselines of the recommendation's target and the rows it is judged with.
-RECOMMENDATION_METHODS = [
-    "none",
-    "random",
-    "smote",
-    "borderline-smote",
-    "kmeans-smote",
-    "svm-smote",
-    "adasyn",
-    "dcbn-vae",
-    "dcbn-vae-recommended",
-]
-
-
-def engine_method(name: str, args) -> Method:
-    label, engine_name, arguments = METHODS[name]
-    params = arguments(args)
-    return Method(spec=name, name=engine_name, params=params, title=label)
+def _method_spec(spec: str) -> str:
+    try:
+        return parse_method(spec).spec
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def load_tables(args) -> tuple[Table, Table, list[str]]:
@@ -240,70 +172,37 @@ def test_halves(y_test: np.ndarray) -> dict[str, np.ndarray]:
 # --- reporting --------------------------------------------------------------------
 
 
-def _cell(values, scale=100.0, digits=2) -> str:
-    mean, std = mean_std(np.asarray(values, dtype=float))
-    if np.isnan(mean):
-        return "-"
-    return f"{scale * mean:.{digits}f} ± {scale * std:.{digits}f}"
-
-
-def _column(runs, key):
-    return [float(r[key]) for r in runs if r.get(key) not in ("", None)]
-
-
-def summarise(runs, methods, labels, classifier, on, with_paper) -> str:
+def summarise(runs, methods: list[Method], labels, classifier, on, with_paper) -> str:
     """Table 2's metrics (paper in brackets), per-class figures and cost."""
-    grouped = group_runs(runs, methods, classifier)
+    specs = [method.spec for method in methods]
+    labels_of = {method.spec: method.label for method in methods}
+    grouped = group_runs(runs, specs, classifier)
     brackets = with_paper and on == "full"
+    paper = PAPER if brackets else None
     lines = [
         f"### Test metrics (KDDTest+, {on} set, {len(labels)} classes, %; mean ± "
         "std over seeds" + ("; paper in brackets)" if brackets else ")"),
         "",
-        "| method | seeds | " + " | ".join(METRICS.values()) + " |",
-        "|---" * (len(METRICS) + 2) + "|",
+        scores_table(grouped, labels_of, on, METRICS, seconds=False, paper=paper),
+        "",
+        "### Per-class recall and F1 (%; mean ± std)",
+        "",
+        per_class_table(grouped, labels_of, labels, on),
     ]
-    for method, method_runs in grouped.items():
-        paper = PAPER.get(method) if brackets else None
-        cells = []
-        for index, key in enumerate(METRICS):
-            cell = _cell(_column(method_runs, f"{on}:{key}"))
-            if paper and index < len(paper):
-                cell += f" [{paper[index]:.2f}]"
-            cells.append(cell)
-        lines.append(
-            f"| {METHODS[method][0]} | {len(method_runs)} | " + " | ".join(cells) + " |"
-        )
-    labels_of = {m: METHODS[m][0] for m in methods}
-    lines += ["", "### Per-class recall and F1 (%; mean ± std)", ""]
-    lines.append(per_class_table(grouped, labels_of, labels, on))
-    reasons = failures(runs, methods)
+    reasons = failures(runs, specs)
     if reasons:
         lines += ["", "Methods that did not run:", ""]
         lines += [f"- {labels_of[m]}: {reason}" for m, reason in reasons.items()]
+    paper_cost = {
+        m.spec: PAPER_COST.get(m.name.removesuffix("-raw").removesuffix("-4x60"))
+        for m in methods
+    }
     lines += [
         "",
         "### Cost (mean ± std seconds; parameters and FLOPs per generated row)",
         "",
-        "| method | fit_resample s | epochs run | classifier fit s "
-        "| parameters | FLOPs/row (MACs) | paper params / FLOPs "
-        "| valid categorical rows % |",
-        "|---|---|---|---|---|---|---|---|",
+        cost_table(grouped, labels_of, paper_cost),
     ]
-    for method, method_runs in grouped.items():
-        parameters = _column(method_runs, "parameters")
-        flops = _column(method_runs, "flops_per_row")
-        base = method.removesuffix("-es").removesuffix("-raw").removesuffix("-4x60")
-        paper = PAPER_COST.get(base)
-        lines.append(
-            f"| {METHODS[method][0]} "
-            f"| {_cell(_column(method_runs, 'sampler_seconds'), 1, 1)} "
-            f"| {_cell(_column(method_runs, 'epochs_run'), 1, 0)} "
-            f"| {_cell(_column(method_runs, 'classifier_seconds'), 1, 1)} "
-            f"| {f'{int(parameters[0]):,}' if parameters else '-'} "
-            f"| {f'{flops[0]:,.0f} ({flops[0] / 2:,.0f})' if flops else '-'} "
-            f"| {f'{paper[0]:,} / {paper[1]:,}' if paper else '-'} "
-            f"| {_cell(_column(method_runs, 'valid_categorical_share'), 100, 1)} |"
-        )
     return "\n".join(lines) + "\n"
 
 
@@ -322,7 +221,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         description=__doc__.splitlines()[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--methods", nargs="+", choices=list(METHODS))
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        type=_method_spec,
+        help="methods of imblearn-vae compare, as name or name:key=value,... "
+        "(default: Table 2's); the names: " + ", ".join(METHODS),
+    )
     parser.add_argument(
         "--recommended",
         action="store_true",
@@ -348,20 +253,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--data-home", help="folder holding nsl-kdd/")
     parser.add_argument("--train-subset", default=None)
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument(
-        "--hidden",
+        "--epochs",
         type=int,
-        nargs="+",
-        default=[604],
-        help="hidden widths of the generative samplers",
+        default=None,
+        help="epochs of the paper's samplers (*-paper) where the method does not "
+        "name them (default: Table 1's 120; 5 with --quick)",
     )
-    parser.add_argument("--latent-dim", type=int, default=32)
-    parser.add_argument("--beta", type=float, default=1.0)
-    parser.add_argument("--scaling", default="minmax", choices=["minmax", "standard"])
-    parser.add_argument("--k-neighbors", type=int, default=5)
     parser.add_argument(
         "--classifier",
         nargs="+",
@@ -395,7 +293,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--raw",
         action="store_true",
-        help="also run each generative sampler on the raw frame "
+        help="also run each of the paper's samplers on the raw frame "
         "with its categorical columns (<method>-raw)",
     )
     parser.add_argument("--verbose", type=int, default=0)
@@ -407,17 +305,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.recommended:
         args.methods = [*(args.methods or []), *RECOMMENDATION_METHODS]
-    args.methods = args.methods or [m for m in METHODS if m not in OPTIONAL_METHODS]
-    if args.raw:  # each generative method followed by its raw-frame variant
+    args.methods = args.methods or list(TABLE_2)
+    if args.raw:  # each of the paper's samplers followed by its raw-frame variant
         args.methods = [
             variant
             for m in args.methods
-            for variant in (m, f"{m}-raw")
-            if variant in METHODS
+            for variant in (m, raw_variant(m))
+            if variant is not None
         ]
     args.methods = list(dict.fromkeys(args.methods))
     args.seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
-    args.epochs = args.epochs or (5 if args.quick else 120)
+    if args.quick and args.epochs is None:
+        args.epochs = 5
     args.train_subset = args.train_subset or (
         "KDDTrain+_20Percent" if args.quick else "KDDTrain+"
     )
@@ -440,19 +339,17 @@ def main(argv=None) -> int:
         f"Python {platform.python_version()}"
     )
     print(f"{datetime.date.today()} on {machine}", flush=True)
+    epochs = args.epochs or PAPER_TABLE_1["epochs"]
     print(
         f"train {args.train_subset}, test KDDTest+ ({args.target}); seeds "
-        f"{args.seeds}; classifiers {args.classifier}; paper-settings samplers: "
-        f"hidden {tuple(args.hidden)}, latent {args.latent_dim}, {args.epochs} "
-        f"epochs, batch {args.batch_size}, lr {args.learning_rate}, beta "
-        f"{args.beta}, scaling {args.scaling}; k_neighbors {args.k_neighbors}; "
-        "KMeansSMOTE: MiniBatchKMeans(20 clusters), cluster_balance_threshold=0; "
-        "CGAN: generator (1005,), discriminator (100, 50, 50), noise 128, lr 2e-4",
+        f"{args.seeds}; classifiers {args.classifier}; the paper's samplers "
+        f"(*-paper): Table 1, {epochs} epochs; each run's sampler arguments "
+        "are in the settings column of runs.csv",
         flush=True,
     )
     started = time.perf_counter()
     train, test, labels = load_tables(args)
-    methods = [engine_method(name, args) for name in args.methods]
+    methods = [benchmark_method(s, args.epochs, args.verbose) for s in args.methods]
     command = "python benchmarks/nsl_kdd.py " + " ".join(sys.argv[1:])
     failed = False
     # One comparison per classifier (each writes its own folder); a
@@ -475,13 +372,13 @@ def main(argv=None) -> int:
     for comparison in comparisons.values():
         comparison.out.mkdir(parents=True, exist_ok=True)
     if not args.report_only:
-        failed = run_shared(comparisons, args)
+        failed = run_missing(comparisons, jobs=args.jobs, threads=args.threads)
     for classifier, comparison in comparisons.items():
         runs = [
             r for r in read_runs(comparison.runs_path) if int(r["seed"]) in args.seeds
         ]
         with_paper = (classifier, args.target) == ("dt", "category")
-        report = summarise(runs, args.methods, labels, classifier, args.on, with_paper)
+        report = summarise(runs, methods, labels, classifier, args.on, with_paper)
         header = (
             f"NSL-KDD comparison, {classifier} on KDDTest+ ({args.target}, "
             f"{args.on} set): `{command.strip()}`, {datetime.date.today()}, "
@@ -493,7 +390,7 @@ def main(argv=None) -> int:
             chart(
                 runs,
                 args.methods,
-                {m: METHODS[m][0] for m in args.methods},
+                {method.spec: method.label for method in methods},
                 classifier,
                 args.on,
                 comparison.out / "metrics.png",
@@ -505,23 +402,28 @@ def main(argv=None) -> int:
     return 1 if failed else 0
 
 
-def run_shared(comparisons: dict[str, Comparison], args) -> bool:
-    """Run the missing runs; several classifiers share one resampling.
+def run_missing(comparisons: dict[str, Comparison], jobs=1, threads=None) -> bool:
+    """Run what each classifier's comparison misses, one resampling for all.
 
-    The first classifier's comparison runs its tasks for all classifiers at
-    once, and each row goes to its classifier's folder. Returns whether any
-    run failed.
+    Each comparison (one classifier, its own folder) says what it misses
+    (:func:`~imblearn_vae.compare.engine.missing_tasks`); a (method, seed)
+    pair runs once for every classifier that misses it, and each row goes to
+    its classifier's folder. Returns whether any run failed.
     """
-    first = next(iter(comparisons.values()))
-    joint = Comparison(
-        **{**first.__dict__, "classifiers": list(comparisons), "out": first.out}
-    )
-    done = {
-        (r["method"], int(r["seed"]), classifier)
+    missing = {
+        classifier: {(m.spec, seed) for m, seed, _ in engine.missing_tasks(c)}
         for classifier, c in comparisons.items()
-        for r in read_runs(c.runs_path)
-        if r["status"] == "ok"
     }
+    first = next(iter(comparisons.values()))
+    tasks = [
+        (method, seed, todo)
+        for seed in first.seeds
+        for method in first.methods
+        if (todo := [c for c in comparisons if (method.spec, seed) in missing[c]])
+    ]
+    skipped = len(first.seeds) * len(first.methods) - len(tasks)
+    if skipped:
+        print(f"{skipped} (method, seed) runs already there, skipped", flush=True)
     failed = False
 
     def write(row: dict) -> None:
@@ -539,16 +441,8 @@ def run_shared(comparisons: dict[str, Comparison], args) -> bool:
             flush=True,
         )
 
-    tasks = [
-        (method, seed, todo)
-        for seed in args.seeds
-        for method in joint.methods
-        if (todo := [c for c in comparisons if (method.spec, seed, c) not in done])
-    ]
-    skipped = len(args.seeds) * len(joint.methods) - len(tasks)
-    if skipped:
-        print(f"{skipped} (method, seed) runs already there, skipped", flush=True)
-    engine.run_tasks(joint, tasks, jobs=args.jobs, threads=args.threads, write=write)
+    joint = dataclasses.replace(first, classifiers=list(comparisons))
+    engine.run_tasks(joint, tasks, jobs=jobs, threads=threads, write=write)
     return failed
 
 

@@ -51,6 +51,23 @@ def _no_sampler(random_state, **params):
     return None
 
 
+#: The network the paper's parameter and FLOP counts describe: 4 x 60.
+PAPER_COUNTED_WIDTHS = (60, 60, 60, 60)
+
+
+def _paper(sampler_class, **settings):
+    """The sampler with the paper's Table 1 settings, then ``settings``.
+
+    The caller's arguments come last, so ``dcbn-vae-paper:epochs=5`` changes
+    only the epochs.
+    """
+
+    def build(**params):
+        return sampler_class(**{**PAPER_TABLE_1, **settings, **params})
+
+    return build
+
+
 def _peer(name):
     def build(random_state, **params):
         from . import peers
@@ -100,17 +117,37 @@ METHODS: dict[str, MethodInfo] = {
     "cgan": MethodInfo("CGAN", CGANSampler, raw=True, torch=True),
     # The DCBN-VAE paper's way: its Table 1 settings, on the one-hot matrix.
     "dcbn-vae-paper": MethodInfo(
-        "DCBN-VAE, paper settings",
-        lambda **params: DCBNVAESampler(**{**PAPER_TABLE_1, **params}),
-        torch=True,
+        "DCBN-VAE, paper settings", _paper(DCBNVAESampler), torch=True
     ),
-    "cvae-paper": MethodInfo(
-        "CVAE, paper settings",
-        lambda **params: CVAESampler(**{**PAPER_TABLE_1, **params}),
-        torch=True,
-    ),
+    "cvae-paper": MethodInfo("CVAE, paper settings", _paper(CVAESampler), torch=True),
     # The paper's CGAN (its widths are the sampler's defaults), one-hot matrix.
     "cgan-paper": MethodInfo("CGAN, paper settings", CGANSampler, torch=True),
+    # Table 1 with the network whose parameter and FLOP counts the paper
+    # reports (four hidden layers of 60), one-hot matrix.
+    "dcbn-vae-paper-4x60": MethodInfo(
+        "DCBN-VAE, paper settings, 4x60 network",
+        _paper(DCBNVAESampler, hidden_layer_sizes=PAPER_COUNTED_WIDTHS),
+        torch=True,
+    ),
+    "cvae-paper-4x60": MethodInfo(
+        "CVAE, paper settings, 4x60 network",
+        _paper(CVAESampler, hidden_layer_sizes=PAPER_COUNTED_WIDTHS),
+        torch=True,
+    ),
+    # The paper's settings given the table itself: categorical columns
+    # modelled as categories instead of one-hot blocks.
+    "dcbn-vae-paper-raw": MethodInfo(
+        "DCBN-VAE, paper settings, raw table",
+        _paper(DCBNVAESampler),
+        raw=True,
+        torch=True,
+    ),
+    "cvae-paper-raw": MethodInfo(
+        "CVAE, paper settings, raw table", _paper(CVAESampler), raw=True, torch=True
+    ),
+    "cgan-paper-raw": MethodInfo(
+        "CGAN, paper settings, raw table", CGANSampler, raw=True, torch=True
+    ),
     "tvae": MethodInfo("TVAE (SDV)", _peer("TVAESampler"), raw=True, needs="ctgan"),
     "ctgan": MethodInfo("CTGAN (SDV)", _peer("CTGANSampler"), raw=True, needs="ctgan"),
     "forestflow": MethodInfo(

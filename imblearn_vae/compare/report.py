@@ -33,8 +33,9 @@ def mean_std(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
 
 
-def _cell(values, scale=100.0, digits=2) -> str:
-    mean, std = mean_std(values)
+def cell(values, scale=100.0, digits=2) -> str:
+    """``mean ± std`` of ``values`` times ``scale``; "-" when there are none."""
+    mean, std = mean_std(np.asarray(values, dtype=float))
     if np.isnan(mean):
         return "-"
     return f"{scale * mean:.{digits}f} ± {scale * std:.{digits}f}"
@@ -98,21 +99,31 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
-def scores_table(grouped, labels_of, set_name) -> str:
-    """Accuracy, weighted and macro F1 and the seconds, a row per method."""
-    lines = [
-        "| method | seeds | "
-        + " | ".join(HEADINGS.values())
-        + " | fit_resample s | classifier s |",
-        "|---" * (len(HEADINGS) + 4) + "|",
-    ]
+def scores_table(
+    grouped, labels_of, set_name, headings=HEADINGS, seconds=True, paper=None
+) -> str:
+    """Scores (accuracy, weighted and macro F1) and seconds, a row per method.
+
+    ``headings`` maps run keys to the score columns; ``paper`` maps a spec
+    to the figures a paper reports for the first of them (%), shown in
+    brackets after ours.
+    """
+    columns = ["method", "seeds", *headings.values()]
+    columns += ["fit_resample s", "classifier s"] if seconds else []
+    lines = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     for spec, group in grouped.items():
-        cells = [_cell(_values(group, f"{set_name}:{key}")) for key in HEADINGS]
+        cells = [cell(_values(group, f"{set_name}:{key}")) for key in headings]
+        reported = (paper or {}).get(spec) or ()
+        for index, value in enumerate(reported[: len(cells)]):
+            cells[index] += f" [{value:.2f}]"
+        if seconds:
+            cells += [
+                cell(_values(group, key), 1, 2)
+                for key in ("sampler_seconds", "classifier_seconds")
+            ]
         lines.append(
-            f"| {labels_of[spec]} | {len(group)} | " + " | ".join(cells)
-            + f" | {_cell(_values(group, 'sampler_seconds'), 1, 2)}"
-            + f" | {_cell(_values(group, 'classifier_seconds'), 1, 2)} |"
-        )  # fmt: skip
+            f"| {labels_of[spec]} | {len(group)} | " + " | ".join(cells) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -128,10 +139,43 @@ def per_class_table(grouped, labels_of, classes, set_name) -> str:
     ]
     for spec, group in grouped.items():
         cells = [
-            _cell(_values(group, f"{set_name}:{metric}_{c}"), digits=1)
+            cell(_values(group, f"{set_name}:{metric}_{c}"), digits=1)
             for metric in ("recall", "f1")
             for c in classes
         ]
+        lines.append(f"| {labels_of[spec]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def cost_table(grouped, labels_of, paper=None) -> str:
+    """Seconds, epochs and the generator's size and cost, a row per method.
+
+    Parameters and FLOPs per generated row (MACs: half of them) are those of
+    a generative sampler's network; valid categorical rows are the share of
+    generated rows that stand for a real row (see
+    :func:`~imblearn_vae.compare.engine.generator_cost`). ``paper`` maps a
+    spec to the (parameters, FLOPs per row) a paper reports, shown in a
+    column of their own.
+    """
+    columns = ["method", "fit_resample s", "epochs run", "classifier fit s"]
+    columns += ["parameters", "FLOPs/row (MACs)"]
+    columns += ["paper params / FLOPs"] if paper is not None else []
+    columns += ["valid categorical rows %"]
+    lines = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+    for spec, group in grouped.items():
+        parameters = _values(group, "parameters")
+        flops = _values(group, "flops_per_row")
+        cells = [
+            cell(_values(group, "sampler_seconds"), 1, 1),
+            cell(_values(group, "epochs_run"), 1, 0),
+            cell(_values(group, "classifier_seconds"), 1, 1),
+            f"{int(parameters[0]):,}" if len(parameters) else "-",
+            f"{flops[0]:,.0f} ({flops[0] / 2:,.0f})" if len(flops) else "-",
+        ]
+        if paper is not None:
+            reported = paper.get(spec)
+            cells.append(f"{reported[0]:,} / {reported[1]:,}" if reported else "-")
+        cells.append(cell(_values(group, "valid_categorical_share"), 100, 1))
         lines.append(f"| {labels_of[spec]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
