@@ -11,12 +11,15 @@ from imblearn.utils._docstring import _random_state_docstring
 
 _training_parameters = """epochs : int or "auto", default=120
         Number of passes over the training rows. ``"auto"``: 10, or as many
-        as make 2,000 optimisation steps if that is more (a small table's
+        as make 400 optimisation steps if that is more (a small table's
         epoch is a few steps).
 
-    batch_size : int, default=128
+    batch_size : int or "auto", default=128
         Rows per optimisation step (at least 2: batch normalisation needs two
         rows). A last batch of a single row is merged into the one before it.
+        ``"auto"``: the power of two nearest to a 64th of the training rows,
+        from 32 to 512 (512 from about 24,000 rows on); ``batch_size_`` holds
+        the size used.
 
     learning_rate : float, default=1e-4
         Step size of the Adam optimiser (the peak with ``"one-cycle"``).
@@ -123,6 +126,10 @@ _fitted_attributes = """sampling_strategy_ : dict
 
     best_epoch_ : int or None
         With ``early_stopping``, the epoch whose network was kept.
+
+    batch_size_ : int
+        The rows per optimisation step training used (``batch_size``, or
+        what ``"auto"`` chose).
 
     device_ : torch.device
         The device the network lives on.

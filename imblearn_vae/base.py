@@ -55,7 +55,12 @@ MMD_MAX_ROWS = 1024
 #: ``epochs="auto"``: at least this many epochs, and at least AUTO_STEPS
 #: optimisation steps (a small table's epochs are a few steps each).
 AUTO_MIN_EPOCHS = 10
-AUTO_STEPS = 2000
+AUTO_STEPS = 400
+
+#: ``batch_size="auto"``: about this many batches an epoch, each a power of
+#: two of AUTO_BATCH_RANGE rows (512 for any table of 24,000 rows or more).
+AUTO_BATCHES = 64
+AUTO_BATCH_RANGE = (32, 512)
 
 #: A class must have this many rows before the sampler generates more of it.
 MIN_CLASS_SAMPLES = 2
@@ -82,7 +87,10 @@ class BaseGenerativeSampler(BaseOverSampler):
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 2, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "learning_rate_schedule": [StrOptions({"constant", "one-cycle"})],
         "scaling": [
@@ -360,13 +368,14 @@ class BaseGenerativeSampler(BaseOverSampler):
         :meth:`_callbacks` see every step and epoch.
         """
         n_rows = X.shape[0] if train_rows is None else len(train_rows)
+        self.batch_size_ = self._fitted_batch_size(n_rows)
         generator = self._torch_generator(self.device_)
         optimizers = self._make_optimizers()
         callbacks = self._callbacks(optimizers, validation_rows is not None)
         n_epochs = self._planned_epochs(n_rows)
         for callback in callbacks:
             callback.on_train_begin(
-                self, n_epochs, n_epochs * steps_per_epoch(n_rows, self.batch_size)
+                self, n_epochs, n_epochs * steps_per_epoch(n_rows, self.batch_size_)
             )
         self.history_ = []
         self.best_epoch_ = None  # EarlyStopping sets it
@@ -404,7 +413,7 @@ class BaseGenerativeSampler(BaseOverSampler):
             y if train_rows is None else y[train_rows]
         )
         batches = shuffled_batches(
-            n_rows, self.batch_size, generator, X.device, row_weights
+            n_rows, self.batch_size_, generator, X.device, row_weights
         )
         totals: dict[str, torch.Tensor] = {}
         for step, batch in enumerate(batches, start=(epoch - 1) * len(batches) + 1):
@@ -437,8 +446,16 @@ class BaseGenerativeSampler(BaseOverSampler):
         """
         if self.epochs != "auto":
             return self.epochs
-        steps_per_epoch = max(1, -(-n_rows // self.batch_size))
-        return max(AUTO_MIN_EPOCHS, -(-AUTO_STEPS // steps_per_epoch))
+        steps = steps_per_epoch(n_rows, self.batch_size_)
+        return max(AUTO_MIN_EPOCHS, -(-AUTO_STEPS // steps))
+
+    def _fitted_batch_size(self, n_rows: int) -> int:
+        """``batch_size``, or for "auto" a power of two near n_rows / AUTO_BATCHES."""
+        if self.batch_size != "auto":
+            return self.batch_size
+        low, high = AUTO_BATCH_RANGE
+        size = 2 ** round(np.log2(max(n_rows, 1) / AUTO_BATCHES))
+        return int(min(high, max(low, size)))
 
     def _class_balance_weights(self, y: torch.Tensor) -> torch.Tensor | None:
         """Each row's chance to be drawn for training, or None to shuffle.

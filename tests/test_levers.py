@@ -162,7 +162,7 @@ def test_auto_epochs_give_small_tables_enough_steps(imbalanced):
     X, y = imbalanced  # 175 rows: 3 steps an epoch at batch 64
     sampler = fast(DCBNVAESampler, epochs="auto", batch_size=64).fit(X, y)
     sampler.fit_resample(X, y)
-    assert sampler.n_epochs_ == 667  # ceil(2000 steps / 3 steps per epoch)
+    assert sampler.n_epochs_ == 134  # ceil(400 steps / 3 steps per epoch)
     assert sampler._planned_epochs(126_000) == 10  # a large table: 10 epochs
     with pytest.raises(ValueError, match="'epochs' parameter"):
         fast(DCBNVAESampler, epochs="many").fit_resample(X, y)
@@ -203,3 +203,19 @@ def test_one_cycle_schedule_rises_to_the_rate_then_falls(imbalanced, monkeypatch
     rates.clear()
     constant.fit_resample(X, y)
     assert rates == []  # no schedule unless asked for
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "expected"),
+    [(175, 32), (599, 32), (4_435, 64), (16_833, 256), (35_966, 512), (125_973, 512)],
+)
+def test_auto_batch_size_is_a_power_of_two_near_a_64th_of_the_rows(n_rows, expected):
+    sampler = DCBNVAESampler(batch_size="auto")
+    assert sampler._fitted_batch_size(n_rows) == expected
+
+
+def test_auto_batch_size_is_the_one_training_uses(imbalanced):
+    X, y = imbalanced  # 175 rows: batches of 32, 6 an epoch (the last 15 rows)
+    sampler = fast(DCBNVAESampler, batch_size="auto", epochs="auto")
+    sampler.fit_resample(X, y)
+    assert sampler.batch_size_ == 32 and sampler.n_epochs_ == 67  # 400 / 6
