@@ -440,7 +440,11 @@ def test_follow_scores_rows_as_they_are_appended_and_holds_a_partial_line(
     assert [r["label"] for r in scored] == expected_scores(detector, rows[:5])[0]
     assert [(r["line"], r["reason"], r["text"]) for r in rejects] == [
         ("5", "3 fields; the header has 41 fields", "1,2,3"),
-        ("8", "incomplete last line (no newline); not scored", rows[5][:10]),
+        (
+            "8",
+            "incomplete line (no newline when reading stopped); not scored",
+            rows[5][:10],
+        ),
     ]
     assert (follower.counts.scored, follower.counts.rejected) == (4, 2)
 
@@ -463,17 +467,39 @@ def test_follow_reads_on_after_the_file_is_replaced_or_truncated(
         stream.truncate(0)
     time.sleep(0.2)
     append(path, "\n".join([rows[0], rows[20]]) + "\n")
+    follower.wait_for(6)  # stopping does not wait for rows still unread
     scored, rejects = follower.finish()
     assert [int(r["line"]) for r in scored] == [2, 3, 4, 2, 3, 2]
     labels = expected_scores(
         detector, [rows[0], *rows[1:4], rows[10], rows[11], rows[20]]
     )
     assert [r["label"] for r in scored] == labels[0]
-    assert [(r["line"], r["text"]) for r in rejects] == [("5", rows[4][:7])]
+    assert [(r["line"], r["reason"], r["text"]) for r in rejects] == [
+        (
+            "5",
+            "incomplete line (no newline when the file was replaced); not scored",
+            rows[4][:7],
+        )
+    ]
     assert follower.notices == [
         f"{path} was replaced; reading it again from its header",
         f"{path} was truncated; reading it again from its header",
     ]
+
+
+def test_follow_stops_while_rows_are_still_coming(detector, rows, tmp_path):
+    """Stopping does not wait for the end of a file that keeps the reader busy."""
+    path = tmp_path / "flows.csv"
+    body = "\n".join(rows[1:]) + "\n"
+    with open(path, "w") as stream:
+        stream.write(rows[0] + "\n")
+        for _ in range(40 * 1024 * 1024 // len(body)):  # about ten batches
+            stream.write(body)
+    total = sum(1 for _ in open(path)) - 1
+    follower = Follower(detector, path, tmp_path)
+    assert follower.wait_for(1)
+    scored, _ = follower.finish()
+    assert 0 < len(scored) < total
 
 
 def test_follow_stops_cleanly_on_sigterm(model, rows, tmp_path):
@@ -496,7 +522,8 @@ def test_follow_stops_cleanly_on_sigterm(model, rows, tmp_path):
         _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert [int(r["line"]) for r in read_csv_rows(out.read_text())] == [2, 3, 4]
-    assert "incomplete last line" in err and "scored 3 rows, rejected 1" in err
+    assert "incomplete line (no newline when reading stopped)" in err
+    assert "scored 3 rows, rejected 1" in err
 
 
 @settings(max_examples=30, deadline=None)

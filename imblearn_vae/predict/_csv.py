@@ -217,7 +217,7 @@ class CsvReader:
         elif errors:
             yield _errors_only(self.layout, errors, {})
 
-    def finish(self, complete: bool) -> Iterator[Rows]:
+    def finish(self, complete: bool, why: str = "reading stopped") -> Iterator[Rows]:
         """Rows of the held partial line, or the reason it was not read.
 
         Parameters
@@ -227,6 +227,8 @@ class CsvReader:
             once, or of a pipe): its last line needs no newline. False where
             the input was followed and stopped, or replaced: the line may be
             cut short, so it is reported, never scored.
+        why : str
+            What ended the input, for that report.
         """
         first, pending, errors = self.splitter.take_pending()
         if not pending.strip():
@@ -238,16 +240,19 @@ class CsvReader:
             pending = b""
         if pending and not complete:
             errors.append(
-                RowError(first, "", "incomplete last line (no newline); not scored")
+                RowError(
+                    first, "", f"incomplete line (no newline when {why}); not scored"
+                )
             )
             text = {first: pending.decode("utf-8", "replace")}
             yield _errors_only(self.layout, errors, text)
             return
         yield from self._rows(first, pending + b"\n" if pending else b"", errors)
 
-    def restart(self, where: str) -> Iterator[Rows]:
-        """Report what is held of the old file; read `where` from its header."""
-        yield from self.finish(complete=False)
+    def restart(self, where: str, how: str) -> Iterator[Rows]:
+        """Report what is held of the old file (`how` it went: replaced or
+        truncated); read `where` from its header."""
+        yield from self.finish(complete=False, why=f"the file was {how}")
         self.where = where
         self.layout = None
         self.splitter = LineSplitter(self.max_line)

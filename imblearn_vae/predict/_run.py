@@ -188,7 +188,7 @@ def _rows(detector, source, follow, input_format, stopped, poll, notice, counts)
         if isinstance(chunk, Replaced):
             counts.restarts += 1
             notice(f"{where} was {chunk.how}; reading it again from its header")
-            yield from reader.restart(where)
+            yield from reader.restart(where, chunk.how)
         else:
             yield from reader.feed(chunk)
     yield from reader.finish(complete=not follow)

@@ -79,14 +79,14 @@ def follow_chunks(
     fd = os.open(path, os.O_RDONLY)
     try:
         position = 0
-        while True:
+        # Stopping is looked at before every read: a writer faster than the
+        # scoring must not keep the command from ending.
+        while not stopped():
             data = os.read(fd, size)
             if data:
                 position += len(data)
                 yield data
                 continue
-            if stopped():
-                return
             how = _rotation(path, fd, position)
             if how is None:
                 time.sleep(poll)
