@@ -33,12 +33,16 @@ def mean_std(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
 
 
-def cell(values, scale=100.0, digits=2) -> str:
-    """``mean ± std`` of ``values`` times ``scale``; "-" when there are none."""
+def cell(values, scale=100.0, digits=2, signed=False) -> str:
+    """``mean ± std`` of ``values`` times ``scale``; "-" when there are none.
+
+    ``signed``: the mean with its sign (a gain).
+    """
     mean, std = mean_std(np.asarray(values, dtype=float))
     if np.isnan(mean):
         return "-"
-    return f"{scale * mean:.{digits}f} ± {scale * std:.{digits}f}"
+    sign = "+" if signed else ""
+    return f"{scale * mean:{sign}.{digits}f} ± {scale * std:.{digits}f}"
 
 
 def group_runs(runs, methods, classifier, seeds=None) -> dict[str, list[dict]]:
@@ -216,16 +220,9 @@ def gains_table(grouped, labels_of, set_name) -> str:
         cells = []
         for key, baseline in columns:
             gains = paired_gains(grouped, spec, baseline, f"{set_name}:{key}")
-            cells.append(_signed_cell(gains) if spec != baseline else "0")
+            cells.append(cell(gains, signed=True) if spec != baseline else "0")
         lines.append(f"| {labels_of[spec]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def _signed_cell(values) -> str:
-    mean, std = mean_std(values)
-    if np.isnan(mean):
-        return "-"
-    return f"{100 * mean:+.2f} ± {100 * std:.2f}"
 
 
 def summary_rows(runs, methods, labels_of, classes, classifiers, sets, seeds=None):
