@@ -40,8 +40,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from imblearn_vae import PAPER_TABLE_1, CGANSampler, CVAESampler, DCBNVAESampler
 from imblearn_vae._table import check_table
-from imblearn_vae.base import _resolve_device
 from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
+from imblearn_vae.nn import resolve_device
 
 SAMPLERS = {"dcbn-vae": DCBNVAESampler, "cvae": CVAESampler, "cgan": CGANSampler}
 
@@ -112,7 +112,7 @@ def measure_sampler(name, X, y, epochs, batch_size, measure_ceiling, device) -> 
     sampler.fit_resample(X, y)
     fit_seconds = time.perf_counter() - start
     epoch_seconds = float(np.median([r["duration"] for r in sampler.history_]))
-    steps = int(np.ceil(len(y) / sampler.batch_size))
+    steps = int(np.ceil(len(y) / sampler.batch_size_))
     train_flops = training_flops_per_step(sampler, X, y) * steps / epoch_seconds
     ceilings.append(measure_ceiling())
 
@@ -168,7 +168,7 @@ def time_to_quality(train, X, y, measure_ceiling, device, threads) -> list[dict]
     seconds = time.perf_counter() - start
     ceilings.append(measure_ceiling())
     epoch_seconds = float(np.median([r["duration"] for r in sampler.history_]))
-    steps = int(np.ceil(len(y) / sampler.batch_size))
+    steps = int(np.ceil(len(y) / sampler.batch_size_))
     flops = training_flops_per_step(sampler, X_in, y) * steps / epoch_seconds
     return [
         {"method": "SMOTE", "fit_resample s": smote_seconds},
@@ -177,7 +177,8 @@ def time_to_quality(train, X, y, measure_ceiling, device, threads) -> list[dict]
             "fit_resample s": seconds,
             "ratio to SMOTE": seconds / smote_seconds,
             "epochs": sampler.n_epochs_,
-            "batch": sampler.batch_size,
+            "batch": sampler.batch_size_,
+            **{f"{stage} s": t for stage, t in sampler.fit_seconds_.items()},
             "train rows/s": len(y) / epoch_seconds,
             "train % ceiling": 100 * flops / np.mean(ceilings),
         },
@@ -248,7 +249,7 @@ def main(argv=None) -> int:
     if args.data_home is None:
         args.data_home = default_data_home()
     args.out.mkdir(parents=True, exist_ok=True)
-    device = _resolve_device(args.device)
+    device = resolve_device(args.device)
 
     subset = "KDDTrain+_20Percent" if args.quick else "KDDTrain+"
     train = fetch_nsl_kdd(subset=subset, data_home=args.data_home, as_frame=True)

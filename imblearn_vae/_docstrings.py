@@ -131,6 +131,12 @@ _fitted_attributes = """sampling_strategy_ : dict
         The rows per optimisation step training used (``batch_size``, or
         what ``"auto"`` chose).
 
+    fit_seconds_ : dict
+        Seconds of each stage of ``fit_resample``: ``"encode"`` (the table
+        to the network's matrix), ``"train"``, ``"generate"`` (the network's
+        new rows) and ``"decode"`` (new rows back into the caller's units,
+        appended to the originals).
+
     device_ : torch.device
         The device the network lives on.
 

@@ -280,49 +280,70 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.device_ = _resolve_device(self.device)
         self._random_state = check_random_state(self.random_state)
-
-        self.table_encoder_ = TableEncoder(
-            categorical_features=self.categorical_features,
-            categorical_encoder=self.categorical_encoder,
-            scaling=self.scaling,
-        )
-        X_network = self.table_encoder_.fit_transform(X)
-
+        self.fit_seconds_ = {}
+        with self._timed("encode"):
+            self.table_encoder_ = TableEncoder(
+                categorical_features=self.categorical_features,
+                categorical_encoder=self.categorical_encoder,
+                scaling=self.scaling,
+            )
+            X_network = self.table_encoder_.fit_transform(X)
         with _torch_threads(self.n_threads):
-            self.module_ = self._build_module(
-                X_network.shape[1], len(self.classes_), self._torch_generator("cpu")
-            ).to(self.device_)
-            train_rows, validation_rows = self._split_validation(y_encoded)
-            X_tensor = torch.from_numpy(X_network).to(self.device_)
-            y_tensor = torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_)
-            self._train(X_tensor, y_tensor, train_rows, validation_rows)
-            self._prepare_generation(X_tensor, y_tensor)
-            del X_network, X_tensor
-            generator = self._torch_generator(self.device_)
-            X_new, y_new = [], []
-            for klass, n_samples in self.sampling_strategy_.items():
-                if n_samples == 0:
-                    continue
-                X_new.append(
+            with self._timed("train"):
+                self._fit_network(X_network, y_encoded)
+            del X_network
+            with self._timed("generate"):
+                generator = self._torch_generator(self.device_)
+                new_rows = [
                     self._generate(n_samples, self._class_index(klass), generator)
-                )
-                y_new.append(np.full(n_samples, klass, dtype=y.dtype))
+                    for klass, n_samples in self.sampling_strategy_.items()
+                    if n_samples > 0
+                ]
+        with self._timed("decode"):
+            X_resampled = self._append_rows(X, new_rows)
+        y_new = [
+            np.full(n_samples, klass, dtype=y.dtype)
+            for klass, n_samples in self.sampling_strategy_.items()
+            if n_samples > 0
+        ]
+        return X_resampled, np.hstack([y, *y_new])
 
+    @contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        """Add the block's seconds to ``fit_seconds_[stage]``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            self.fit_seconds_[stage] = self.fit_seconds_.get(stage, 0.0) + elapsed
+
+    def _fit_network(self, X_network: np.ndarray, y_encoded: np.ndarray) -> None:
+        """Build the network, train it, and ready it to generate."""
+        self.module_ = self._build_module(
+            X_network.shape[1], len(self.classes_), self._torch_generator("cpu")
+        ).to(self.device_)
+        train_rows, validation_rows = self._split_validation(y_encoded)
+        X_tensor = torch.from_numpy(X_network).to(self.device_)
+        y_tensor = torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_)
+        self._train(X_tensor, y_tensor, train_rows, validation_rows)
+        self._prepare_generation(X_tensor, y_tensor)
+
+    def _append_rows(self, X, new_rows: list[np.ndarray]):
+        """The original rows, then the new ones decoded into the caller's form."""
         encoder = self.table_encoder_
-        rows = np.vstack(X_new) if X_new else np.empty((0, encoder.n_columns_))
+        rows = np.vstack(new_rows) if new_rows else np.empty((0, encoder.n_columns_))
         if self.categorical_features is not None and encoder.fitted_on_frame:
             import pandas as pd  # the caller's table is a DataFrame
 
             new = encoder.inverse_transform_frame(rows)
-            X_resampled = pd.concat([X.table, new], ignore_index=True)
-        elif self.categorical_features is not None:
-            X_resampled = np.vstack([X.table, encoder.inverse_transform(rows)])
-        elif sparse.issparse(X):
+            return pd.concat([X.table, new], ignore_index=True)
+        if self.categorical_features is not None:
+            return np.vstack([X.table, encoder.inverse_transform(rows)])
+        if sparse.issparse(X):
             new = sparse.csr_matrix(encoder.inverse_transform(rows))
-            X_resampled = sparse.vstack([X, new], format=X.format)
-        else:
-            X_resampled = np.vstack([X, encoder.inverse_transform(rows)])
-        return X_resampled, np.hstack([y, *y_new])
+            return sparse.vstack([X, new], format=X.format)
+        return np.vstack([X, encoder.inverse_transform(rows)])
 
     def _split_validation(self, y_encoded: np.ndarray):
         """Row indices to train on and to validate on (None, None: no early stopping).

@@ -580,3 +580,17 @@ def test_threads_default_to_the_idle_cores(imbalanced, monkeypatch, load, n_thre
         assert torch.get_num_threads() == 2  # put back afterwards
     finally:
         torch.set_num_threads(before)
+
+
+def test_fit_seconds_split_the_fit_by_stage(Sampler, imbalanced):
+    import time
+
+    X, y = imbalanced
+    sampler = fast(Sampler)
+    start = time.perf_counter()
+    sampler.fit_resample(X, y)
+    total = time.perf_counter() - start
+    stages = sampler.fit_seconds_
+    assert list(stages) == ["encode", "train", "generate", "decode"]
+    assert all(seconds > 0 for seconds in stages.values())
+    assert sum(stages.values()) <= total
