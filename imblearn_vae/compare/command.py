@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from ..datasets import load_bot_iot
+from ..datasets import load_bot_iot, load_nsl_kdd
 from .classifiers import build_classifier, classifier_label
 from .methods import DEFAULT_METHODS, METHODS, parse_method
 
@@ -32,8 +32,13 @@ examples:
   imblearn-vae compare train.csv --test test.csv --label class \\
       --methods none smote adasyn dcbn-vae tvae --seeds 0 1 2 3 4 --jobs 2
   imblearn-vae compare bot_iot.csv --loader bot-iot --label category
+  imblearn-vae compare KDDTrain+.txt --test KDDTest+.txt --loader nsl-kdd \\
+      --label category
   imblearn-vae compare data.parquet --label y --methods smote "dcbn-vae:epochs=20"
 """
+
+#: Readers of data sets whose files are not plain tables, by --loader name.
+LOADERS = {"bot-iot": load_bot_iot, "nsl-kdd": load_nsl_kdd}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,10 +76,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--loader",
-        choices=["table", "bot-iot"],
+        choices=["table", "bot-iot", "nsl-kdd"],
         default="table",
         help="bot-iot: read with load_bot_iot (its identifier and "
-        "other label columns left out)",
+        "other label columns left out); nsl-kdd: a header-less NSL-KDD file "
+        "(KDDTrain+.txt), --label category, binary or attack",
     )
     parser.add_argument(
         "--methods",
@@ -129,8 +135,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _load(path, args):
     from .data import read_table
 
-    if args.loader == "bot-iot":
-        bunch = load_bot_iot(path, target=args.label)
+    if args.loader in LOADERS:
+        bunch = LOADERS[args.loader](path, target=args.label)
         frame = bunch.data.assign(**{args.label: bunch.target.to_numpy()})
         return frame, bunch.dropped
     return read_table(path), {}

@@ -8,6 +8,7 @@ from ._nsl_kdd import (
     CATEGORY_NAMES,
     FEATURE_NAMES,
     fetch_nsl_kdd,
+    load_nsl_kdd,
     make_nsl_kdd_preprocessor,
 )
 
@@ -20,5 +21,6 @@ __all__ = [
     "fetch_nsl_kdd",
     "get_data_home",
     "load_bot_iot",
+    "load_nsl_kdd",
     "make_nsl_kdd_preprocessor",
 ]

@@ -232,6 +232,45 @@ def fetch_nsl_kdd(
     )
 
 
+def load_nsl_kdd(path: str | os.PathLike, *, target: str = "category") -> Bunch:
+    """Read one NSL-KDD file from anywhere: 41 features, the attack, its difficulty.
+
+    The files have no header row; :func:`fetch_nsl_kdd` finds them by name
+    in a data folder, this reads the file it is given (as ``imblearn-vae
+    compare --loader nsl-kdd`` does).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``KDDTrain+.txt``-style file, gzip allowed.
+    target : {"category", "binary", "attack"}, default="category"
+        As in :func:`fetch_nsl_kdd`.
+
+    Returns
+    -------
+    dataset : :class:`~sklearn.utils.Bunch`
+        ``data`` (a DataFrame, categorical columns as pandas categoricals),
+        ``target`` (a Series named ``target``), ``dropped`` (the difficulty
+        column, with why it is not a feature).
+    """
+    if target not in _TARGETS:
+        raise ValueError(f"target must be one of {list(_TARGETS)}, got {target!r}.")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No such file: {path}.")
+    columns, attack, _ = _read_columns(path)
+    y, _ = _make_target(attack, target)
+    data, target_series, _ = _as_frame(columns, y)
+    return Bunch(
+        data=data,
+        target=target_series,
+        dropped={
+            "difficulty": "how many of 21 learners misclassified the row: a "
+            "property of the benchmark, not of the connection"
+        },
+    )
+
+
 def make_nsl_kdd_preprocessor(scaler: str = "minmax") -> ColumnTransformer:
     """The usual model input for NSL-KDD: one-hot categories, scaled numbers.
 

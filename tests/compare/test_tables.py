@@ -238,3 +238,22 @@ def test_fifty_classes(tmp_path):
     )
     assert status == 0 and set(statuses(runs).values()) == {"ok"}
     assert "49 recall" in report
+
+
+def test_nsl_kdd_files_through_their_loader(data_home, tmp_path):
+    folder = data_home / "nsl-kdd"
+    status, runs, report = compare(
+        folder / "KDDTrain+_20Percent.txt.gz", tmp_path / "out",
+        "--test", str(folder / "KDDTest-21.txt.gz"), "--loader", "nsl-kdd",
+        "--label", "category", "--methods", "none", "class-weight",
+    )  # fmt: skip
+    assert status == 0 and set(statuses(runs).values()) == {"ok"}
+    assert "U2R recall" in report and "R2L recall" in report
+    assert "Columns left out: difficulty (how many of 21 learners" in report
+    assert {r["train_rows"] for r in runs} == {"25192"}
+
+
+def test_nsl_kdd_loader_refuses_an_unknown_label(data_home, capsys):
+    error = refused(capsys, str(data_home / "nsl-kdd" / "KDDTest-21.txt.gz"),
+                    "--loader", "nsl-kdd", "--label", "class")  # fmt: skip
+    assert "target must be one of ['category', 'binary', 'attack']" in error
