@@ -2,9 +2,10 @@
 
 from ._version import __version__
 from .gan import CGANSampler
-from .vae import PAPER_TABLE_1, CVAESampler, DCBNVAESampler
+from .vae import NSL_KDD_TUNED, PAPER_TABLE_1, CVAESampler, DCBNVAESampler
 
 __all__ = [
+    "NSL_KDD_TUNED",
     "PAPER_TABLE_1",
     "CGANSampler",
     "CVAESampler",
