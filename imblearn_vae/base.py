@@ -9,12 +9,10 @@ step, and how to draw scaled rows of one class.
 """
 
 import copy
-import os
 import time
 import warnings
 from abc import abstractmethod
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -30,14 +28,26 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
 
+from ._checks import (  # noqa: F401 (the samplers and peers import these from here)
+    HIDDEN_LAYER_SIZES_CONSTRAINT,
+    MIN_CLASS_SAMPLES,
+    check_class_sizes,
+    check_hidden_layer_sizes,
+    plain_label,
+)
 from ._columns import refuse_text_columns
+from ._runtime import make_adam, torch_threads  # noqa: F401 (make_adam: as above)
 from ._table import SCALINGS, TableEncoder, check_table
 from ._training import (
     Callback,
     EarlyStopping,
     OneCycle,
     ProgressBar,
+    class_balance_weights,
+    fitted_batch_size,
+    planned_epochs,
     shuffled_batches,
+    split_validation,
     steps_per_epoch,
 )
 
@@ -51,26 +61,6 @@ DEFAULT_GENERATION_CHUNK_ROWS = 8192
 
 #: Held-out rows compared with generated ones by the default validation loss.
 MMD_MAX_ROWS = 1024
-
-#: ``epochs="auto"``: at least this many epochs, and at least AUTO_STEPS
-#: optimisation steps (a small table's epochs are a few steps each).
-AUTO_MIN_EPOCHS = 10
-AUTO_STEPS = 400
-
-#: ``batch_size="auto"``: about this many batches an epoch, each a power of
-#: two of AUTO_BATCH_RANGE rows (512 for any table of 24,000 rows or more).
-AUTO_BATCHES = 64
-AUTO_BATCH_RANGE = (32, 512)
-
-#: A class must have this many rows before the sampler generates more of it.
-MIN_CLASS_SAMPLES = 2
-
-#: Constraint of the hidden-width parameters; :func:`check_hidden_layer_sizes`
-#: checks the values at fit time.
-HIDDEN_LAYER_SIZES_CONSTRAINT = [
-    "array-like",
-    Interval(Integral, 1, None, closed="left"),
-]
 
 
 class BaseGenerativeSampler(BaseOverSampler):
@@ -288,7 +278,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 scaling=self.scaling,
             )
             X_network = self.table_encoder_.fit_transform(X)
-        with _torch_threads(self.n_threads):
+        with torch_threads(self.n_threads):
             with self._timed("train"):
                 self._fit_network(X_network, y_encoded)
             del X_network
@@ -346,33 +336,13 @@ class BaseGenerativeSampler(BaseOverSampler):
         return np.vstack([X, encoder.inverse_transform(rows)])
 
     def _split_validation(self, y_encoded: np.ndarray):
-        """Row indices to train on and to validate on (None, None: no early stopping).
-
-        Each class gives ``validation_fraction`` of its rows (rounded, keeping
-        at least one for training), drawn with the sampler's random state.
-        Indices rather than copies: the scaled data stays one array.
-        """
+        """Rows to train on and to validate on (None, None: no early stopping)."""
         if not self.early_stopping:
             return None, None
-        validation = []
-        for class_index in range(len(self.classes_)):
-            rows = np.flatnonzero(y_encoded == class_index)
-            n_validation = min(
-                len(rows) - 1, round(self.validation_fraction * len(rows))
-            )
-            validation.append(self._random_state.permutation(rows)[:n_validation])
-        validation = np.sort(np.concatenate(validation))
-        if len(validation) == 0:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} holds out no row "
-                f"of these {len(y_encoded)} rows; raise it or set "
-                "early_stopping=False."
-            )
-        train = np.setdiff1d(np.arange(len(y_encoded)), validation)
-        return (
-            torch.from_numpy(train).to(self.device_),
-            torch.from_numpy(validation).to(self.device_),
+        train, validation = split_validation(
+            y_encoded, len(self.classes_), self.validation_fraction, self._random_state
         )
+        return train.to(self.device_), validation.to(self.device_)
 
     def _train(
         self,
@@ -459,36 +429,13 @@ class BaseGenerativeSampler(BaseOverSampler):
         return loss
 
     def _planned_epochs(self, n_rows: int) -> int:
-        """``epochs``, or for "auto" enough of them for AUTO_STEPS updates.
-
-        At least AUTO_MIN_EPOCHS: on a large table that is the budget (10
-        epochs of KDDTrain+ at batch 512 are 2,470 steps); a small table,
-        whose epoch is a few steps, gets as many epochs as AUTO_STEPS take.
-        """
-        if self.epochs != "auto":
-            return self.epochs
-        steps = steps_per_epoch(n_rows, self.batch_size_)
-        return max(AUTO_MIN_EPOCHS, -(-AUTO_STEPS // steps))
+        return planned_epochs(self.epochs, n_rows, self.batch_size_)
 
     def _fitted_batch_size(self, n_rows: int) -> int:
-        """``batch_size``, or for "auto" a power of two near n_rows / AUTO_BATCHES."""
-        if self.batch_size != "auto":
-            return self.batch_size
-        low, high = AUTO_BATCH_RANGE
-        size = 2 ** round(np.log2(max(n_rows, 1) / AUTO_BATCHES))
-        return int(min(high, max(low, size)))
+        return fitted_batch_size(self.batch_size, n_rows)
 
     def _class_balance_weights(self, y: torch.Tensor) -> torch.Tensor | None:
-        """Each row's chance to be drawn for training, or None to shuffle.
-
-        Class ``c`` of ``n_c`` rows is drawn in proportion to
-        ``n_c ** (1 - class_balance)``: as it comes at 0, every class
-        equally often at 1.
-        """
-        if self.class_balance == 0:
-            return None
-        counts = torch.bincount(y, minlength=len(self.classes_)).to(torch.float64)
-        return counts[y].pow(-self.class_balance)
+        return class_balance_weights(y, len(self.classes_), self.class_balance)
 
     def _check_finite(self, record: dict) -> None:
         for name, value in record.items():
@@ -529,7 +476,7 @@ class BaseGenerativeSampler(BaseOverSampler):
                 f"n_samples must be a non-negative integer; got {n_samples!r}."
             )
         class_index = self._class_index(klass)
-        with _torch_threads(self.n_threads):
+        with torch_threads(self.n_threads):
             rows = self._generate(
                 n_samples, class_index, self._torch_generator(self.device_)
             )
@@ -556,7 +503,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         index = np.searchsorted(self.classes_, klass)
         if index >= len(self.classes_) or self.classes_[index] != klass:
             raise ValueError(
-                f"Class {_plain(klass)!r} was not seen in fit; the classes are "
+                f"Class {plain_label(klass)!r} was not seen in fit; the classes are "
                 f"{self.classes_.tolist()}."
             )
         return int(index)
@@ -593,34 +540,6 @@ class BaseGenerativeSampler(BaseOverSampler):
                 self.device_ = torch.device("cpu")
 
 
-def check_class_sizes(sampling_strategy: dict, y, owner: str) -> None:
-    """Refuse a class too small to generate rows of, and say how to go on.
-
-    ``sampling_strategy`` is a fitted ``sampling_strategy_`` (rows to make
-    per class); ``owner`` names the sampler in the message.
-    """
-    counts = Counter(y)
-    for klass, n_samples in sampling_strategy.items():
-        if n_samples > 0 and counts[klass] < MIN_CLASS_SAMPLES:
-            others = {
-                _plain(k): int(counts[k] + n)
-                for k, n in sampling_strategy.items()
-                if n > 0 and k != klass
-            }
-            raise ValueError(
-                f"{owner} needs at least {MIN_CLASS_SAMPLES} samples of each class "
-                f"it generates rows for; class {_plain(klass)!r} has "
-                f"{counts[klass]}. To go on without new rows for it, pass a "
-                "sampling_strategy dict that leaves it out (here "
-                f"sampling_strategy={others!r}), or remove its rows."
-            )
-
-
-def _plain(label):
-    """A numpy scalar label as the Python value, for readable messages."""
-    return label.item() if isinstance(label, np.generic) else label
-
-
 def _resolve_device(device) -> torch.device:
     if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -636,67 +555,3 @@ def _resolve_device(device) -> torch.device:
             "machine; use device='auto' or 'cpu'."
         )
     return resolved
-
-
-def make_adam(parameters, lr: float, **kwargs) -> torch.optim.Optimizer:
-    """Adam with the fused kernel where this torch has it for the device.
-
-    The fused update is one kernel for all parameters instead of about a dozen
-    per tensor; at batch 128 the unfused update took a fifth of a CPU training
-    step. Torch before 2.4 has no fused CPU Adam: the usual one is used there.
-    """
-    parameters = list(parameters)
-    try:
-        return torch.optim.Adam(parameters, lr=lr, fused=True, **kwargs)
-    except (RuntimeError, TypeError):
-        return torch.optim.Adam(parameters, lr=lr, **kwargs)
-
-
-@contextmanager
-def _torch_threads(n_threads: int | None) -> Iterator[None]:
-    """Set torch's intra-op thread count for the duration of the block.
-
-    ``None``: torch's own count, but no more than the cores the machine has
-    idle (:func:`idle_cores`). Torch's threads wait for each other at every
-    operation; on cores that other work keeps busy, each wait lasts until
-    the scheduler gets back to a thread, and two threads on two busy cores
-    trained several times slower than one.
-    """
-    previous = torch.get_num_threads()
-    wanted = min(previous, idle_cores()) if n_threads is None else n_threads
-    if wanted == previous:
-        yield
-        return
-    torch.set_num_threads(wanted)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
-def idle_cores() -> int:
-    """Cores not taken by other work: the cores minus the 1-minute load, >= 1.
-
-    Where the load average is not known (Windows), all the cores.
-    """
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return cores
-    return max(1, min(cores, int(cores - load + 0.5)))
-
-
-def check_hidden_layer_sizes(
-    value, name: str = "hidden_layer_sizes"
-) -> tuple[int, ...]:
-    """Return ``value`` as a tuple of positive ints, or raise a ValueError naming it."""
-    sizes = (value,) if isinstance(value, Integral) else value
-    if not isinstance(sizes, (tuple, list, np.ndarray)) or isinstance(sizes, Mapping):
-        raise ValueError(f"{name} must be an int or a sequence of ints; got {value!r}.")
-    sizes = tuple(sizes)
-    if not all(
-        isinstance(w, Integral) and not isinstance(w, bool) and w >= 1 for w in sizes
-    ):
-        raise ValueError(f"{name} must hold positive integers; got {value!r}.")
-    return tuple(int(w) for w in sizes)

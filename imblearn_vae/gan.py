@@ -7,13 +7,10 @@ from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
+from ._checks import HIDDEN_LAYER_SIZES_CONSTRAINT, check_hidden_layer_sizes
 from ._docstrings import SHARED_DOCS, with_defaults
-from .base import (
-    HIDDEN_LAYER_SIZES_CONSTRAINT,
-    BaseGenerativeSampler,
-    check_hidden_layer_sizes,
-    make_adam,
-)
+from ._runtime import make_adam
+from .base import BaseGenerativeSampler
 from .nn import ConditionalGAN, discriminator_loss, generator_loss, he_init_
 
 #: Adam's moment decay rates for both networks. beta1 = 0.5 instead of 0.9 is

@@ -9,13 +9,10 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
+from ._checks import HIDDEN_LAYER_SIZES_CONSTRAINT, check_hidden_layer_sizes
 from ._docstrings import SHARED_DOCS, with_defaults
-from .base import (
-    HIDDEN_LAYER_SIZES_CONSTRAINT,
-    BaseGenerativeSampler,
-    check_hidden_layer_sizes,
-    make_adam,
-)
+from ._runtime import make_adam
+from .base import BaseGenerativeSampler
 from .nn import ConditionalVAE, he_init_, vae_loss
 
 #: The DCBN-VAE paper's Table 1 settings, as sampler arguments:

@@ -22,8 +22,8 @@ from imblearn.utils._validation import _check_X
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_consistent_length
 
+from .._checks import check_class_sizes
 from .._columns import is_dataframe
-from ..base import check_class_sizes
 
 #: CTGAN draws at most this many batches per class before it gives up.
 MAX_CTGAN_ROUNDS = 200
