@@ -39,9 +39,9 @@ from imblearn.over_sampling import SMOTE, RandomOverSampler
 from torch.utils.flop_counter import FlopCounterMode
 
 from imblearn_vae import PAPER_TABLE_1, CGANSampler, CVAESampler, DCBNVAESampler
+from imblearn_vae._runtime import resolve_device
 from imblearn_vae._table import check_table
 from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
-from imblearn_vae.nn import resolve_device
 
 SAMPLERS = {"dcbn-vae": DCBNVAESampler, "cvae": CVAESampler, "cgan": CGANSampler}
 

@@ -1,10 +1,55 @@
-"""Where and how the networks run: the torch threads and the optimiser."""
+"""Where and how the networks run: the device, the torch threads and the
+optimiser."""
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import torch
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """The torch device for an estimator's ``device`` parameter, checked here.
+
+    Called at fit time, never in ``__init__``: a fitted estimator's
+    parameters still say ``"auto"``, and a clone decides again where it runs.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        ``"auto"`` (CUDA when this machine has it, else the CPU) or any torch
+        device name (``"cpu"``, ``"cuda"``, ``"cuda:1"``).
+
+    Returns
+    -------
+    torch.device
+
+    Raises
+    ------
+    ValueError
+        If ``device`` is not a torch device name, or names CUDA on a machine
+        without it; the message says what to pass instead.
+
+    Examples
+    --------
+    >>> from imblearn_vae._runtime import resolve_device
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    """
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device name ({exc})."
+        ) from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was asked for, but CUDA is not available on this "
+            "machine; use device='auto' or 'cpu'."
+        )
+    return resolved
 
 
 def make_adam(parameters, lr: float, **kwargs) -> torch.optim.Optimizer:

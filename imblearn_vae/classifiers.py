@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from skorch import NeuralNetClassifier
 
-from .base import _resolve_device, make_adam
+from ._runtime import make_adam, resolve_device
 from .nn import FeatureCNN
 
 __all__ = ["CNNClassifier", "CNNLSTMClassifier"]
@@ -63,7 +63,7 @@ class _BaseFeatureCNNClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self._label_encoder.classes_
         y_encoded = self._label_encoder.transform(y).astype(np.int64)
 
-        device = _resolve_device(self.device)
+        device = resolve_device(self.device)
         seed = np.random.RandomState(self.random_state).randint(np.iinfo(np.int32).max)
         # Initialisation, shuffling and dropout all draw from torch's global
         # generator inside skorch; fork_rng seeds it for this fit only and puts

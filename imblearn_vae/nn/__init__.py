@@ -1,8 +1,8 @@
 """Torch modules of imblearn-vae (no scikit-learn here)."""
 
+from .categorical import CategoricalBlocks
 from .cnn import FeatureCNN
 from .gan import ConditionalGAN, discriminator_loss, generator_loss
-from .mixed import CategoricalBlocks
 from .mlp import ConditionalMLP, HiddenBlock, count_parameters, he_init_
 from .normalization import ConditionalBatchNorm1d
 from .vae import ConditionalVAE, vae_loss

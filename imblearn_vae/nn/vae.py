@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from .mixed import CategoricalBlocks
+from .categorical import CategoricalBlocks
 from .mlp import ConditionalMLP, Normalization, folded_network, folded_sampler
 
 
