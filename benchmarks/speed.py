@@ -76,9 +76,8 @@ def matmul_ceiling(device, size: int = 2048, seconds: float = 2.0) -> float:
 
 def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
     """FLOPs of one optimisation step on a batch, as torch counts them."""
-    first = (
-        X.iloc[: sampler.batch_size_] if hasattr(X, "iloc") else X[: sampler.batch_size_]
-    )
+    batch = sampler.batch_size_
+    first = X.iloc[:batch] if hasattr(X, "iloc") else X[:batch]
     if sampler.categorical_features is not None:
         first = check_table(first, sampler.categorical_features, "speed")
     rows = torch.from_numpy(sampler.table_encoder_.transform(first))
