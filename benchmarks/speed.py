@@ -30,6 +30,8 @@ import platform
 import resource
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -142,6 +144,35 @@ def measure_sampler(name, X, y, epochs, batch_size, measure_ceiling, device) -> 
     }
 
 
+def _busy(stop) -> None:
+    """A CPU-bound job: one thread of float32 matrix products until told."""
+    torch.set_num_threads(1)
+    a = torch.randn(256, 256)
+    while not stop.is_set():
+        a = torch.tanh(a @ a)
+
+
+@contextmanager
+def competing_jobs(n_jobs: int) -> Iterator[None]:
+    """``n_jobs`` CPU-bound processes running beside the block (a busy machine).
+
+    Users run ``compare --jobs``, grid searches and other work beside a
+    sampler; both samplers of the time-to-quality race face the same load.
+    """
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    jobs = [context.Process(target=_busy, args=(stop,)) for _ in range(n_jobs)]
+    for job in jobs:
+        job.start()
+    time.sleep(2.0 if jobs else 0.0)  # the load average sees them
+    try:
+        yield
+    finally:
+        stop.set()
+        for job in jobs:
+            job.join()
+
+
 def time_to_quality(train, X, y, measure_ceiling, device, threads) -> list[dict]:
     """``fit_resample`` seconds of DCBN-VAE's defaults against SMOTE's.
 
@@ -240,6 +271,10 @@ def main(argv=None) -> int:
         help="training batch sizes to time (128 is the paper's)",
     )  # fmt: skip
     parser.add_argument("--data-home", default=None)
+    parser.add_argument(
+        "--competing-jobs", type=int, nargs="+", default=[0],
+        help="time to quality with this many CPU-bound jobs beside it (0 1 2)",
+    )  # fmt: skip
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, ...")
     parser.add_argument(
         "--out", type=Path, default=REPO_ROOT / "benchmarks/results/speed"
@@ -293,8 +328,12 @@ def main(argv=None) -> int:
             {"method": label, "fit_resample s": time.perf_counter() - start}
         )
 
-    quality = time_to_quality(train, X, y, measure_ceiling, device, threads=None)
-    print(markdown(quality), flush=True)
+    quality = []
+    for n_jobs in args.competing_jobs:
+        with competing_jobs(n_jobs):
+            rows = time_to_quality(train, X, y, measure_ceiling, device, threads=None)
+        quality += [{"competing jobs": n_jobs, **row} for row in rows]
+        print(markdown(quality[-2:]), flush=True)
 
     peak, gpu_peak = peak_memory(args.samplers[0], X, y, 1, device)
     factors = (0.25, 0.5, 1.0) if args.quick else (0.25, 0.5, 1.0, 2.0, 4.0)

@@ -28,15 +28,9 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
 
-from ._checks import (  # noqa: F401 (the samplers and peers import these from here)
-    HIDDEN_LAYER_SIZES_CONSTRAINT,
-    MIN_CLASS_SAMPLES,
-    check_class_sizes,
-    check_hidden_layer_sizes,
-    plain_label,
-)
+from ._checks import check_class_sizes, plain_label
 from ._columns import refuse_text_columns
-from ._runtime import make_adam, torch_threads  # noqa: F401 (make_adam: as above)
+from ._runtime import resolve_device, torch_threads
 from ._table import SCALINGS, TableEncoder, check_table
 from ._training import (
     Callback,
@@ -268,7 +262,7 @@ class BaseGenerativeSampler(BaseOverSampler):
     def _fit_resample(self, X, y):
         check_class_sizes(self.sampling_strategy_, y, type(self).__name__)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        self.device_ = _resolve_device(self.device)
+        self.device_ = resolve_device(self.device)
         self._random_state = check_random_state(self.random_state)
         self.fit_seconds_ = {}
         with self._timed("encode"):
@@ -538,20 +532,3 @@ class BaseGenerativeSampler(BaseOverSampler):
                     stacklevel=2,
                 )
                 self.device_ = torch.device("cpu")
-
-
-def _resolve_device(device) -> torch.device:
-    if isinstance(device, str) and device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError, ValueError) as exc:
-        raise ValueError(
-            f"device={device!r} is not a torch device name ({exc})."
-        ) from exc
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} was asked for, but CUDA is not available on this "
-            "machine; use device='auto' or 'cpu'."
-        )
-    return resolved
