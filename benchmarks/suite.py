@@ -47,7 +47,7 @@ from imblearn_vae.compare import (
     run_comparison,
 )
 from imblearn_vae.compare.classifiers import classifier_label
-from imblearn_vae.compare.report import cell, group_runs, paired_gains
+from imblearn_vae.compare.report import cell, group_runs, mean_std, paired_gains
 from imblearn_vae.datasets import CATEGORICAL_FEATURES, fetch_nsl_kdd, load_bot_iot
 
 SPLIT_SEED = 0
@@ -57,6 +57,10 @@ SPLIT_SEED = 0
 #: for over 50 minutes of one core without finishing, on the shared 2-core
 #: machine.
 SEED_LIMITS = {("nsl-kdd", "smote-enn"): 0}
+
+#: The imbalanced-learn methods DCBN-VAE is measured against (the best of them).
+SMOTE_FAMILY = ("random", "smote", "borderline-smote", "adasyn", "smote-enn",
+                "smotenc")  # fmt: skip
 
 #: The methods of the suite: the two baselines, the SMOTE family, ours.
 METHODS = (
@@ -199,28 +203,41 @@ def run(args) -> None:
 
 def report(args) -> str:
     """Tables x methods for each classifier: mean ± std over seeds."""
-    sections = []
+    tables = []
     for classifier in args.classifiers:
         for key, heading in (("f1_macro", "macro F1"), ("f1_weighted", "weighted F1")):
-            sections.append(_score_table(args, classifier, key, heading))
-        sections.append(_gain_table(args, classifier))
-        sections.append(_seconds_table(args, classifier))
-    return "\n\n".join(sections) + "\n"
+            tables.append(_score_table(args, classifier, key, heading))
+        tables.append(_verdict_table(args, classifier))
+        tables.append(_seconds_table(args, classifier))
+    render = _rst if args.format == "rst" else _markdown
+    return "\n\n".join(render(*table) for table in tables) + "\n"
 
 
 def _grouped(args, table, classifier):
-    runs = read_runs(args.out / table / "runs.csv")
+    runs = [
+        run
+        for folder in (args.out, *args.also)
+        for run in read_runs(folder / table / "runs.csv")
+    ]
     return group_runs(runs, args.methods, classifier, args.seeds)
 
 
-def _table(args, rows: list[list[str]], first: str) -> str:
-    lines = ["| " + first + " | " + " | ".join(args.tables) + " |"]
-    lines.append("|---" * (len(args.tables) + 1) + "|")
+def _markdown(title: str, header: list[str], rows: list[list[str]]) -> str:
+    lines = [f"### {title}", "", "| " + " | ".join(header) + " |"]
+    lines.append("|---" * len(header) + "|")
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def _score_table(args, classifier, key, heading) -> str:
+def _rst(title: str, header: list[str], rows: list[list[str]]) -> str:
+    lines = [title, "~" * len(title), "", ".. list-table::", "   :header-rows: 1", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {value}" for value in row[1:]]
+    return "\n".join(lines)
+
+
+def _score_table(args, classifier, key, heading):
     grouped = {t: _grouped(args, t, classifier) for t in args.tables}
     rows = []
     for method in args.methods:
@@ -231,35 +248,62 @@ def _score_table(args, classifier, key, heading) -> str:
             seeds = f" ({len(group)})" if 0 < len(group) < len(args.seeds) else ""
             cells.append(cell(values) + seeds)
         rows.append([parse_method(method).label, *cells])
-    return (
-        f"### {classifier_label(classifier)}: {heading} on the {args.on} rows "
-        f"(%, mean ± std over seeds {args.seeds}; (n): fewer seeds ran)\n\n"
-        + _table(args, rows, "method")
+    title = (
+        f"{classifier_label(classifier)}: {heading} on the {args.on} rows (%, mean "
+        f"± std over seeds {', '.join(map(str, args.seeds))}; (n): n seeds ran)"
     )
+    return title, ["method", *args.tables], rows
 
 
-def _gain_table(args, classifier) -> str:
+def _verdict_table(args, classifier):
+    """DCBN-VAE's macro F1 gain over each bar, and whether it clears it.
+
+    DCBN-VAE is the first ``dcbn-vae`` method of ``--methods`` (its defaults,
+    or settings of its own).
+
+    The bars: no balancing, class weights, and the SMOTE-family method of
+    the best mean on the same rows. A gain counts ("yes") when it is larger
+    than the larger standard deviation of the two methods' scores.
+    """
+    key = f"{args.on}:f1_macro"
+    method = next((m for m in args.methods if m.startswith("dcbn-vae")), None)
     rows = []
-    for method in args.methods:
-        if method == "class-weight":
+    for table in args.tables if method else []:
+        grouped = _grouped(args, table, classifier)
+        if method not in grouped:
             continue
-        cells = []
-        for table in args.tables:
-            grouped = _grouped(args, table, classifier)
-            if method not in grouped or "class-weight" not in grouped:
-                cells.append("-")
+        family = [m for m in grouped if parse_method(m).name in SMOTE_FAMILY]
+        best = max(family, key=lambda m: _mean(grouped[m], key), default=None)
+        row = [table]
+        for bar in ("none", "class-weight", best):
+            if bar is None or bar not in grouped:
+                row.append("-")
                 continue
-            gains = paired_gains(grouped, method, "class-weight", f"{args.on}:f1_macro")
-            cells.append(cell(gains, signed=True))
-        rows.append([parse_method(method).label, *cells])
-    return (
-        f"### {classifier_label(classifier)}: macro F1 gain over class weights on "
-        f"the {args.on} rows (points, paired by seed)\n\n"
-        + _table(args, rows, "method")
+            gains = paired_gains(grouped, method, bar, key)
+            spread = max(mean_std(_scores(grouped[m], key))[1] for m in (method, bar))
+            verdict = "yes" if gains.mean() > spread else "no"
+            name = "" if bar in ("none", "class-weight") else f" ({bar})"
+            row.append(f"{cell(gains, signed=True)}{name}: {verdict}")
+        rows.append(row)
+    title = (
+        f"{classifier_label(classifier)}: DCBN-VAE's macro F1 gain over each bar "
+        f"on the {args.on} rows (points, paired by seed; yes: larger than the "
+        "larger standard deviation of the two)"
     )
+    header = ["table", "over no balancing", "over class weights",
+              "over the best SMOTE-family method"]  # fmt: skip
+    return title, header, rows
 
 
-def _seconds_table(args, classifier) -> str:
+def _scores(group, key) -> np.ndarray:
+    return np.array([float(r[key]) for r in group])
+
+
+def _mean(group, key) -> float:
+    return float(_scores(group, key).mean())
+
+
+def _seconds_table(args, classifier):
     rows = []
     for method in args.methods:
         cells = []
@@ -267,10 +311,11 @@ def _seconds_table(args, classifier) -> str:
             group = _grouped(args, table, classifier).get(method, [])
             cells.append(cell([float(r["sampler_seconds"]) for r in group], 1, 1))
         rows.append([parse_method(method).label, *cells])
-    return (
-        f"### {classifier_label(classifier)}: fit_resample seconds (2-core machine "
-        "shared with other runs: upper bounds)\n\n" + _table(args, rows, "method")
+    title = (
+        f"{classifier_label(classifier)}: fit_resample seconds (2-core machine "
+        "shared with other runs: upper bounds)"
     )
+    return title, ["method", *args.tables], rows
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -288,6 +333,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--report", action="store_true", help="print the tables")
     parser.add_argument("--on", choices=["validation", "test"], default="test")
+    parser.add_argument("--format", choices=["markdown", "rst"], default="markdown")
+    parser.add_argument(
+        "--also", type=Path, nargs="*", default=[],
+        help="more results folders to read runs from (other processes' --out)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
