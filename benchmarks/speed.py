@@ -173,6 +173,17 @@ def competing_jobs(n_jobs: int) -> Iterator[None]:
             job.join()
 
 
+def race(args, train, X, y, measure_ceiling, device) -> list[dict]:
+    """The time-to-quality race once per ``--competing-jobs`` level."""
+    quality = []
+    for n_jobs in args.competing_jobs:
+        with competing_jobs(n_jobs):
+            rows = time_to_quality(train, X, y, measure_ceiling, device, threads=None)
+        quality += [{"competing jobs": n_jobs, **row} for row in rows]
+        print(markdown(quality[-2:]), flush=True)
+    return quality
+
+
 def time_to_quality(train, X, y, measure_ceiling, device, threads) -> list[dict]:
     """``fit_resample`` seconds of DCBN-VAE's defaults against SMOTE's.
 
@@ -277,6 +288,10 @@ def main(argv=None) -> int:
     )  # fmt: skip
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, ...")
     parser.add_argument(
+        "--race-only", action="store_true",
+        help="only the time-to-quality race (DCBN-VAE's defaults against SMOTE)",
+    )  # fmt: skip
+    parser.add_argument(
         "--out", type=Path, default=REPO_ROOT / "benchmarks/results/speed"
     )
     args = parser.parse_args(argv)
@@ -307,6 +322,9 @@ def main(argv=None) -> int:
         return matmul_ceiling(device, size, seconds=0.25 if args.quick else 1.0)
 
     print(f"matmul ceiling: {ceiling / 1e9:.1f} GFLOP/s", flush=True)
+    if args.race_only:
+        race(args, train, X, y, measure_ceiling, device)
+        return 0
     results = []
     for name in args.samplers:
         for batch_size in args.batch_size:
@@ -328,12 +346,7 @@ def main(argv=None) -> int:
             {"method": label, "fit_resample s": time.perf_counter() - start}
         )
 
-    quality = []
-    for n_jobs in args.competing_jobs:
-        with competing_jobs(n_jobs):
-            rows = time_to_quality(train, X, y, measure_ceiling, device, threads=None)
-        quality += [{"competing jobs": n_jobs, **row} for row in rows]
-        print(markdown(quality[-2:]), flush=True)
+    quality = race(args, train, X, y, measure_ceiling, device)
 
     peak, gpu_peak = peak_memory(args.samplers[0], X, y, 1, device)
     factors = (0.25, 0.5, 1.0) if args.quick else (0.25, 0.5, 1.0, 2.0, 4.0)
