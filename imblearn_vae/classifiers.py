@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 from skorch import NeuralNetClassifier
 
-from ._runtime import make_adam, resolve_device
+from ._runtime import resolve_device, torch_adam
 from .nn import FeatureCNN
 
 __all__ = ["CNNClassifier", "CNNLSTMClassifier"]
@@ -80,7 +80,7 @@ class _BaseFeatureCNNClassifier(ClassifierMixin, BaseEstimator):
                 module__dropout=self.dropout,
                 module__lstm_units=self._lstm_units(),
                 criterion=torch.nn.CrossEntropyLoss,
-                optimizer=make_adam,
+                optimizer=torch_adam,
                 lr=self.learning_rate,
                 max_epochs=self.epochs,
                 batch_size=self.batch_size,
