@@ -1,0 +1,70 @@
+"""The samplers' optimiser and threads (imblearn_vae/_runtime.py)."""
+
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from imblearn_vae import _runtime
+from imblearn_vae._runtime import FusedAdam, make_adam
+
+
+def _parameters(seed):
+    generator = torch.Generator().manual_seed(seed)
+    return [torch.nn.Parameter(torch.randn(shape, generator=generator))
+            for shape in ((7, 3), (3,), (4, 4))]  # fmt: skip
+
+
+def test_fused_adam_steps_as_torch_optims_fused_adam_to_the_bit():
+    ours, theirs = _parameters(0), _parameters(0)
+    mine = FusedAdam(ours, lr=3e-3, betas=(0.5, 0.999))
+    reference = torch.optim.Adam(theirs, lr=3e-3, betas=(0.5, 0.999), fused=True)
+    for step in range(5):
+        for a, b, grad in zip(ours, theirs, _parameters(step + 1), strict=True):
+            a.grad, b.grad = grad.detach().clone(), grad.detach().clone()
+        ours[1].grad = theirs[1].grad = None if step == 2 else ours[1].grad
+        mine.step()
+        reference.step()
+        mine.zero_grad()
+        reference.zero_grad()
+        for a, b in zip(ours, theirs, strict=True):
+            assert torch.equal(a, b)
+    mine.param_groups[0]["lr"] = 0.0  # a schedule sets the rate here
+    before = [p.detach().clone() for p in ours]
+    for p in ours:
+        p.grad = torch.ones_like(p)
+    mine.step()
+    assert all(torch.equal(a, b) for a, b in zip(ours, before, strict=True))
+
+
+def test_fitting_does_not_import_the_torch_compiler():
+    # torch.optim's optimisers import torch._dynamo on first use: seconds.
+    code = (
+        "import sys, numpy as np; from imblearn_vae import DCBNVAESampler; "
+        "X = np.random.RandomState(0).normal(size=(200, 4)); "
+        "y = np.repeat([0, 1], [150, 50]); "
+        "DCBNVAESampler(epochs=2, device='cpu', random_state=0).fit_resample(X, y); "
+        "print('torch._dynamo' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, check=True, timeout=300)  # fmt: skip
+    assert result.stdout.strip() == "False"
+
+
+def test_make_adam_falls_back_to_torch_optim_without_the_kernel(monkeypatch):
+    def missing(*args, **kwargs):
+        raise NotImplementedError("no fused Adam for this device")
+
+    monkeypatch.setattr(_runtime.torch, "_fused_adam_", missing)
+    optimizer = make_adam(_parameters(0), lr=1e-3)
+    assert isinstance(optimizer, torch.optim.Adam)
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "expected"), [(0.0, 2, 2), (1.4, 2, 1), (9.0, 2, 1), (2.0, 8, 6)]
+)
+def test_idle_cores(monkeypatch, load, cores, expected):
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    monkeypatch.setattr("os.getloadavg", lambda: (load, load, load))
+    assert _runtime.idle_cores() == expected
