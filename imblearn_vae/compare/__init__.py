@@ -10,7 +10,7 @@ parser need the core install only, the tables and the engine need pandas
 (``pip install 'imblearn-vae[compare]'``).
 """
 
-import importlib
+from .._lazy import lazy_names
 
 #: Where each public name lives.
 _MODULE_OF = {
@@ -33,13 +33,4 @@ _MODULE_OF = {
 __all__ = sorted(_MODULE_OF)
 
 
-def __getattr__(name: str):
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_names(__name__, _MODULE_OF)

@@ -18,7 +18,7 @@ the core install only; scoring needs pandas and the model file's readers
 (``pip install 'imblearn-vae[web]'``).
 """
 
-import importlib
+from .._lazy import lazy_names
 
 #: Where each public name lives.
 _MODULE_OF = {"Counts": "_run", "InputError": "_check", "score_input": "_run"}
@@ -26,13 +26,4 @@ _MODULE_OF = {"Counts": "_run", "InputError": "_check", "score_input": "_run"}
 __all__ = sorted(_MODULE_OF)
 
 
-def __getattr__(name: str):
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_names(__name__, _MODULE_OF)
