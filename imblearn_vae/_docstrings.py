@@ -61,6 +61,15 @@ _training_parameters = """epochs : int or "auto", default=120
         (classes in proportion to their size); 1 draws every class equally
         often, so the rows of small classes repeat.
 
+    filter_generated : bool, default=False
+        Keep only the generated rows that a decision tree fitted on the real
+        rows puts in their own class, drawing more in their place (up to 10
+        rounds; rows still missing then are kept as drawn, so the counts of
+        ``sampling_strategy`` hold). ``filter_acceptance_`` holds the share
+        of drawn rows kept, by class. Against rows that land among another
+        class's real rows: where the class follows exactly from the features,
+        or where classes overlap.
+
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of each class's rows, score the model
         on them after every epoch (``"validation_loss"`` in ``history_``), stop
@@ -130,6 +139,10 @@ _fitted_attributes = """sampling_strategy_ : dict
     batch_size_ : int
         The rows per optimisation step training used (``batch_size``, or
         what ``"auto"`` chose).
+
+    filter_acceptance_ : dict
+        With ``filter_generated``, the share of the drawn rows of each class
+        that the filter kept; empty otherwise.
 
     fit_seconds_ : dict
         Seconds of each stage of ``fit_resample``: ``"encode"`` (the table

@@ -30,6 +30,7 @@ from torch import nn
 
 from ._checks import check_class_sizes, plain_label
 from ._columns import refuse_text_columns
+from ._filter import RowFilter
 from ._runtime import resolve_device, torch_threads
 from ._table import SCALINGS, TableEncoder, check_table
 from ._training import (
@@ -85,6 +86,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "class_balance": [Interval(Real, 0, 1, closed="both")],
+        "filter_generated": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -110,6 +112,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         device="auto",
         n_threads=None,
         class_balance=0.0,
+        filter_generated=False,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -128,6 +131,7 @@ class BaseGenerativeSampler(BaseOverSampler):
         self.device = device
         self.n_threads = n_threads
         self.class_balance = class_balance
+        self.filter_generated = filter_generated
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -275,14 +279,14 @@ class BaseGenerativeSampler(BaseOverSampler):
         with torch_threads(self.n_threads):
             with self._timed("train"):
                 self._fit_network(X_network, y_encoded)
+                row_filter = (
+                    RowFilter(X_network, y_encoded, self._random_state)
+                    if self.filter_generated
+                    else None
+                )
             del X_network
             with self._timed("generate"):
-                generator = self._torch_generator(self.device_)
-                new_rows = [
-                    self._generate(n_samples, self._class_index(klass), generator)
-                    for klass, n_samples in self.sampling_strategy_.items()
-                    if n_samples > 0
-                ]
+                new_rows = self._generate_all(row_filter)
         with self._timed("decode"):
             X_resampled = self._append_rows(X, new_rows)
         y_new = [
@@ -291,6 +295,28 @@ class BaseGenerativeSampler(BaseOverSampler):
             if n_samples > 0
         ]
         return X_resampled, np.hstack([y, *y_new])
+
+    def _generate_all(self, row_filter: RowFilter | None) -> list[np.ndarray]:
+        """The new rows of every class (network matrix), filtered if asked."""
+        generator = self._torch_generator(self.device_)
+        self.filter_acceptance_ = {}
+        new_rows = []
+        for klass, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            index = self._class_index(klass)
+
+            def draw(n, index=index):
+                return self._generate(n, index, generator)
+
+            if row_filter is None:
+                new_rows.append(draw(n_samples))
+                continue
+            rows, self.filter_acceptance_[klass] = row_filter.draw(
+                draw, n_samples, index
+            )
+            new_rows.append(rows)
+        return new_rows
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:
