@@ -1,5 +1,6 @@
-# The two commands of the README: `make bench` (main job) and `make test`.
-# Each creates .venv on first use and installs what it needs into it.
+# The two commands of the README: `make bench` (main job) and `make test`;
+# `make test-fast` is the inner loop. Each creates .venv on first use and
+# installs what it needs into it.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,7 +9,7 @@ BIN := $(VENV)/bin
 # so that no dependency pulls the multi-GB CUDA build from the registry.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: install system-deps bench test install-matrix docs lint format clean
+.PHONY: install system-deps bench test test-fast install-matrix docs lint format clean
 
 install: $(VENV)/.installed
 
@@ -24,8 +25,18 @@ $(VENV)/.installed: pyproject.toml
 bench: install
 	$(BIN)/python benchmarks/nsl_kdd.py $(if $(QUICK),--quick) $(ARGS)
 
+# Everything (CI: .ci/run): lint, the docs, the install matrix, every test.
 test: install system-deps lint docs install-matrix
 	$(BIN)/python -m pytest
+
+# The inner loop: every test but those marked `slow` (the benchmarks' runs,
+# servers, the browser, PostgreSQL, Dask, subprocesses, long fits), a test
+# file per worker on every core; it still imports and runs every module.
+# JOBS=0 runs it in this process (on a machine busy with other work, extra
+# workers only add their start-up).
+JOBS ?= auto
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" -n $(JOBS) --dist loadfile
 
 # Every install path alone: the wheel with each extra (none, compare, peers,
 # boosting, web) in a fresh environment, torch first, and that extra's README

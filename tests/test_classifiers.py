@@ -41,6 +41,7 @@ def separable(n_per_class=60, n_features=12, n_classes=3, seed=0):
     return X, y  # float64, string labels
 
 
+@pytest.mark.slow
 @parametrize_with_checks(
     [small(CNNClassifier, epochs=20), small(CNNLSTMClassifier, epochs=20)]
 )
@@ -112,6 +113,7 @@ def test_bad_parameters_are_rejected(Classifier, params, message):
         small(Classifier, **params).fit(X, y)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "make_sampler",
     [

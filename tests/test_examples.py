@@ -34,12 +34,14 @@ def test_grid_search():
     assert np.isfinite(grid.best_score_)
 
 
+@pytest.mark.slow
 def test_conditional_sampling():
     # epochs="auto": 2,000 steps, though 610 rows are 2 batches an epoch
     recognised = load("conditional_sampling").main()
     assert min(recognised.values()) >= 0.9
 
 
+@pytest.mark.slow
 def test_cnn_pipeline(nsl_kdd_home):
     accuracy = load("cnn_pipeline").main(
         rows=3000, sampler_epochs=2, cnn_epochs=2, data_home=nsl_kdd_home
@@ -47,6 +49,7 @@ def test_cnn_pipeline(nsl_kdd_home):
     assert accuracy > 0.5  # 5 classes on KDDTest+; the majority share is 43%
 
 
+@pytest.mark.slow
 def test_mixed_types(nsl_kdd_home):
     new_rows, accuracy = load("mixed_types").main(
         rows=3000, epochs=2, data_home=nsl_kdd_home
@@ -59,6 +62,7 @@ def test_mixed_types(nsl_kdd_home):
     assert accuracy > 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado/distributed
 def test_dask_grid_search_on_a_local_cluster():
     grid = load("dask_grid_search").main(epochs=2)

@@ -96,6 +96,7 @@ def test_bad_gan_parameters_are_rejected(imbalanced, params, message):
         fast(CGANSampler, **params).fit_resample(X, y)
 
 
+@pytest.mark.slow
 def test_cgan_learns_the_classes_and_does_not_collapse():
     X, y = factor_data()
     sampler = fast(

@@ -20,6 +20,8 @@ from .conftest import REPO_ROOT
 
 tomllib = pytest.importorskip("tomllib", reason="reads pyproject.toml: Python 3.11+")
 
+pytestmark = pytest.mark.slow
+
 #: Hides top-level modules as if their distributions were not installed: the
 #: path finder does not see them, so ``import`` fails and ``find_spec`` is None.
 HIDE = """\

@@ -16,6 +16,8 @@ from sklearn.ensemble import RandomForestClassifier
 
 from .conftest import VAE_CLASSES, fast
 
+pytestmark = pytest.mark.slow
+
 GROUP = 12
 CLASS_FEATURES = 4
 

@@ -53,6 +53,7 @@ def tail_error(real, new) -> float:
                         - np.percentile(np.log(new[:, 0]), q)).mean())  # fmt: skip
 
 
+@pytest.mark.slow
 def test_log_and_quantile_scaling_keep_a_heavy_tail():
     errors = {
         s: tail_error(*generated_minority(s)) for s in ("minmax", "log", "quantile")
@@ -85,6 +86,7 @@ def share_in_clusters(latent_sampling) -> float:
     return float(np.mean(distance < 1.5))
 
 
+@pytest.mark.slow
 def test_posterior_and_interpolated_codes_stay_in_the_real_clusters():
     # Decoded from the prior, most new rows of a two-cluster class fall
     # between the clusters (measured: 17-25% inside, seeds 0-2); decoded
@@ -96,6 +98,7 @@ def test_posterior_and_interpolated_codes_stay_in_the_real_clusters():
     assert share_in_clusters("interpolate") > 0.95
 
 
+@pytest.mark.slow
 def test_temperature_scales_the_spread_of_new_rows():
     spreads = {}
     for temperature in (0.3, 1.0, 3.0):
@@ -158,6 +161,7 @@ def test_class_balance_trains_the_rare_class(imbalanced):
     assert distances[1.0] < 0.7 * distances[0.0], distances
 
 
+@pytest.mark.slow
 def test_auto_epochs_give_small_tables_enough_steps(imbalanced):
     X, y = imbalanced  # 175 rows: 3 steps an epoch at batch 64
     sampler = fast(DCBNVAESampler, epochs="auto", batch_size=64).fit(X, y)
@@ -168,6 +172,7 @@ def test_auto_epochs_give_small_tables_enough_steps(imbalanced):
         fast(DCBNVAESampler, epochs="many").fit_resample(X, y)
 
 
+@pytest.mark.slow
 def test_a_kl_weight_below_one_keeps_more_of_the_spread():
     """beta < 1 pulls the codes less towards the prior: new rows keep more of
     their class's spread (the columns that are not heavy-tailed)."""

@@ -45,6 +45,7 @@ def raw_nsl_kdd(nsl_kdd_home):
     return bunch.data, np.asarray(bunch.target)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("Sampler", SAMPLER_CLASSES, ids=lambda c: c.__name__)
 def test_raw_nsl_kdd_frame_goes_straight_in(raw_nsl_kdd, Sampler):
     X, y = raw_nsl_kdd
@@ -265,6 +266,7 @@ def test_mixed_frames_keep_dtypes_categories_and_originals(data, Sampler):
 # --- learning -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("Sampler", SAMPLER_CLASSES, ids=lambda c: c.__name__)
 def test_generated_rows_keep_the_category_to_range_relation(Sampler):
     """'low' rows have a value near 0, 'high' rows near 10, in both classes."""

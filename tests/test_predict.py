@@ -502,6 +502,7 @@ def test_follow_stops_while_rows_are_still_coming(detector, rows, tmp_path):
     assert 0 < len(scored) < total
 
 
+@pytest.mark.slow
 def test_follow_stops_cleanly_on_sigterm(model, rows, tmp_path):
     path = tmp_path / "flows.csv"
     path.write_text("\n".join(rows[:3]) + "\n")

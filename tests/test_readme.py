@@ -3,9 +3,12 @@
 import re
 
 import numpy as np
+import pytest
 import torch
 
 from .conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_quickstart_runs():

@@ -38,6 +38,7 @@ def test_fused_adam_steps_as_torch_optims_fused_adam_to_the_bit():
     assert all(torch.equal(a, b) for a, b in zip(ours, before, strict=True))
 
 
+@pytest.mark.slow
 def test_fitting_does_not_import_the_torch_compiler():
     # torch.optim's optimisers import torch._dynamo on first use: seconds.
     code = (

@@ -5,8 +5,11 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow
 
 METHODS = [
     "none", "random", "smote", "borderline-smote", "kmeans-smote:k_neighbors=5",

@@ -3,7 +3,11 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_quick_speed_benchmark(nsl_kdd_home, tmp_path):

@@ -91,6 +91,7 @@ def test_bad_input_is_refused_with_its_name(
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_parallel_jobs_and_the_module_entry_point(traffic_csv, tmp_path):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "imblearn_vae", "compare", str(traffic_csv),
@@ -144,6 +145,7 @@ def dask_cluster(tmp_path):
                 process.wait(timeout=60)
 
 
+@pytest.mark.slow
 def test_tasks_run_on_a_dask_cluster_that_does_not_share_our_folder(
     traffic_csv, tmp_path, monkeypatch, dask_cluster
 ):

@@ -35,6 +35,7 @@ def test(nsl_kdd_home):
     return load(nsl_kdd_home, subset="KDDTest+")
 
 
+@pytest.mark.slow
 def test_train_has_the_documented_shape_and_class_counts(train):
     assert train.data.shape == (125_973, 41)
     assert train.feature_names == list(FEATURE_NAMES)
@@ -59,6 +60,7 @@ def test_test_set_has_the_usual_five_class_split(test):
     }
 
 
+@pytest.mark.slow
 def test_every_attack_of_train_and_test_is_mapped(train, test):
     names = set(train.attack) | set(test.attack)
     assert len(names - {"normal"}) == 39
@@ -231,6 +233,7 @@ def test_failed_download_leaves_nothing_behind(server, tmp_path):
 # --- preprocessing --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_preprocessor_gives_122_columns_and_ignores_unseen_services(train, test):
     preprocessor = make_nsl_kdd_preprocessor().fit(train.data)
     X_train = preprocessor.transform(train.data)

@@ -52,6 +52,7 @@ def test_guessing_cannot_lock_the_owner_out(app, owner):
     assert login(owner).status_code == 302  # ...the owner is not held back
 
 
+@pytest.mark.slow
 def test_guessing_from_the_owners_address_cannot_lock_her_out(app, owner):
     attacker = app.test_client()  # same address: 127.0.0.1
     for index in range(throttle.ADDRESS_FREE + 5):
@@ -80,6 +81,7 @@ def test_waits_double_and_the_right_password_waits_too(app, owner):
     assert login(attacker).status_code == 302
 
 
+@pytest.mark.slow
 def test_guessing_stays_capped(app, owner):
     """Two hours of guessing as fast as the site lets one: a handful of guesses."""
     attacker = app.test_client()
@@ -121,6 +123,7 @@ def test_a_forged_or_foreign_device_cookie_is_not_trusted(app, owner):
 # Observation 4 -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_without_trusted_proxies_a_forged_forwarded_for_is_ignored(app):
     client = app.test_client()
     for index in range(throttle.ADDRESS_FREE):
@@ -132,6 +135,7 @@ def test_without_trusted_proxies_a_forged_forwarded_for_is_ignored(app):
                  headers=forged).status_code == 429  # fmt: skip
 
 
+@pytest.mark.slow
 def test_behind_one_proxy_each_client_is_counted_alone(config):
     app = make_app(config, TRUSTED_PROXIES=1)
     client = app.test_client()

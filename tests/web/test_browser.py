@@ -15,6 +15,8 @@ from .conftest import PASSWORD, example_row
 from .servers import serving
 from .test_pages import csv_bytes
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"]  # fmt: skip

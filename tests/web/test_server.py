@@ -14,6 +14,8 @@ from imblearn_vae.cli import main
 from .conftest import example_row
 from .servers import postgres_cluster, serving
 
+pytestmark = pytest.mark.slow
+
 
 def api_predict(url, secret, rows):
     request = urllib.request.Request(
