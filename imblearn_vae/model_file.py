@@ -69,7 +69,7 @@ TRUSTED_TYPES = [
 #: The classes and functions a stored skorch net may name, by import path.
 NET_CALLABLES = {
     "imblearn_vae.nn.cnn.FeatureCNN",
-    "imblearn_vae.base.make_adam",
+    "imblearn_vae._runtime.torch_adam",
     "torch.nn.modules.loss.CrossEntropyLoss",
     "torch.utils.data.dataloader.DataLoader",
     "skorch.dataset.Dataset",
@@ -312,4 +312,11 @@ def _trusted_callable(name: str):
     if name not in NET_CALLABLES:
         raise DetectorFileError(f"its network names {name!r}, which is not trusted")
     module, _, attribute = name.rpartition(".")
-    return getattr(importlib.import_module(module), attribute)
+    found = getattr(importlib.import_module(module), attribute, None)
+    if found is None:
+        # a file made by an older version names a function that has moved
+        raise DetectorFileError(
+            f"its network names {name!r}, which this version does not have; "
+            "train the model again"
+        )
+    return found
