@@ -17,6 +17,18 @@ def is_dataframe(X) -> bool:
     return hasattr(X, "iloc") and hasattr(X, "dtypes") and hasattr(X, "columns")
 
 
+def inferred_categorical(frame) -> list:
+    """The columns of a DataFrame that hold categories when nobody says which.
+
+    Every column whose values are not numbers: text, booleans, pandas
+    categories. The one rule of the package for a user's table
+    (``imblearn-vae compare`` and the peers); the samplers' own
+    ``categorical_features="auto"`` takes only the pandas categorical columns,
+    as imbalanced-learn's SMOTENC does, and ``compare`` gives them those.
+    """
+    return [name for name, dtype in frame.dtypes.items() if dtype.kind not in "iufc"]
+
+
 def column_names(X) -> list:
     """Column labels of a DataFrame, else the column indices."""
     return list(X.columns) if is_dataframe(X) else list(range(X.shape[1]))

@@ -16,6 +16,8 @@ from sklearn.compose import ColumnTransformer
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
 
+from .._columns import inferred_categorical
+
 #: File endings read as Parquet; everything else is read as delimited text.
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
@@ -285,11 +287,7 @@ def _categorical_columns(X: pd.DataFrame, categorical) -> list[str]:
                 f"categorical must be 'auto' or a list of column names; got "
                 f"{categorical!r}."
             )
-        return [
-            c for c in X.columns
-            if not pd.api.types.is_numeric_dtype(X[c])
-            or pd.api.types.is_bool_dtype(X[c])
-        ]  # fmt: skip
+        return inferred_categorical(X)
     for name in categorical:
         if name not in X.columns:
             raise ValueError(

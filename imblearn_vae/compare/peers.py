@@ -23,7 +23,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_consistent_length
 
 from .._checks import check_class_sizes
-from .._columns import is_dataframe
+from .._columns import inferred_categorical, is_dataframe
 
 #: CTGAN draws at most this many batches per class before it gives up.
 MAX_CTGAN_ROUNDS = 200
@@ -86,11 +86,7 @@ class _PeerSampler(BaseOverSampler):
 
     def _discrete_columns(self, frame: pd.DataFrame) -> list[str]:
         if self.categorical_features is None:
-            return [
-                c for c in frame.columns
-                if not pd.api.types.is_numeric_dtype(frame[c])
-                or pd.api.types.is_bool_dtype(frame[c])
-            ]  # fmt: skip
+            return inferred_categorical(frame)
         names = [str(c) for c in self.categorical_features]
         missing = [c for c in names if c not in frame.columns]
         if missing:
