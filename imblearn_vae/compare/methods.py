@@ -7,6 +7,7 @@ Python literals handed to the sampler on top of the method's own settings.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import (
@@ -21,7 +22,7 @@ from imblearn.over_sampling import (
 from sklearn.cluster import MiniBatchKMeans
 
 from ..gan import CGANSampler
-from ..vae import PAPER_TABLE_1, CVAESampler, DCBNVAESampler
+from ..vae import NSL_KDD_TUNED, PAPER_TABLE_1, CVAESampler, DCBNVAESampler
 from ._spec import parse_spec
 
 
@@ -113,6 +114,13 @@ METHODS: dict[str, MethodInfo] = {
     # and numeric columns both)
     "smotenc": MethodInfo("SMOTE-NC", _smotenc, raw=True),
     "dcbn-vae": MethodInfo("DCBN-VAE", DCBNVAESampler, raw=True, torch=True),
+    # The settings chosen on NSL-KDD alone (NSL_KDD_TUNED), raw table.
+    "dcbn-vae-nsl-kdd": MethodInfo(
+        "DCBN-VAE, NSL-KDD tune",
+        partial(DCBNVAESampler, **NSL_KDD_TUNED),
+        raw=True,
+        torch=True,
+    ),
     "cvae": MethodInfo("CVAE", CVAESampler, raw=True, torch=True),
     "cgan": MethodInfo("CGAN", CGANSampler, raw=True, torch=True),
     # The DCBN-VAE paper's way: its Table 1 settings, on the one-hot matrix.
