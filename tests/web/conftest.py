@@ -70,7 +70,7 @@ def small_detector(classifier=None) -> Detector:
             ("numbers", MinMaxScaler(), INTEGERS + RATES),
         ]
     )  # fmt: skip
-    model = classifier or DecisionTreeClassifier(random_state=0)
+    model = DecisionTreeClassifier(random_state=0) if classifier is None else classifier
     pipeline = Pipeline([("preprocess", preprocess), ("classify", model)])
     pipeline.fit(X, y)
     examples = {
@@ -144,6 +144,9 @@ def migrated_database(tmp_path_factory):
         with_model=False,
     )
     upgrade_database(app)
+    with app.app_context():
+        # closing the connections writes the log (WAL) into the file
+        db.engine.dispose()
     return path
 
 

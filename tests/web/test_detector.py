@@ -52,6 +52,19 @@ def test_a_detector_reads_back_predicting_the_same(detector, tmp_path):
         assert sorted(archive.namelist()) == ["detector.json", "pipeline.skops"]
 
 
+def test_a_forest_detector_reads_back(tmp_path):
+    """The default model's kind (extra trees), and a random forest."""
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+
+    for model in (ExtraTreesClassifier(n_estimators=3, random_state=0),
+                  RandomForestClassifier(n_estimators=3, random_state=0)):  # fmt: skip
+        detector = small_detector(model)
+        again = load_detector(save_detector(detector, tmp_path / "forest.model"))
+        rows = [row for label in detector.classes for row in detector.examples[label]]
+        frame, _ = detector.check_rows(rows)
+        assert again.predict(frame) == detector.predict(frame)
+
+
 def test_a_cnn_detector_keeps_its_weights_as_tensors(tmp_path):
     torch = pytest.importorskip("torch")
     from imblearn_vae.classifiers import CNNClassifier
@@ -191,3 +204,20 @@ def test_the_app_refuses_to_start_on_a_bad_model(config, tmp_path):
     absent = {**config, "DETECTOR": None, "MODEL": str(tmp_path / "absent.model")}
     with pytest.raises(DetectorFileError, match="No detector file"):
         create_app(absent)
+
+
+def test_the_held_out_half_is_the_benchmarks(monkeypatch):
+    """The model page's held-out half is the one ``benchmarks/nsl_kdd.py``
+    and ``benchmarks/default_detector.py`` never chose on."""
+    import importlib
+
+    from imblearn_vae.detector import kddtest_halves
+    from tests.conftest import REPO_ROOT
+
+    monkeypatch.syspath_prepend(str(REPO_ROOT / "benchmarks"))
+    nsl_kdd = importlib.import_module("nsl_kdd")
+    y = np.random.default_rng(0).choice(["normal", "DoS", "Probe", "R2L"], 1000)
+    validation, held_out = kddtest_halves(y)
+    halves = nsl_kdd.test_halves(y)
+    assert np.array_equal(validation, halves["validation"])
+    assert np.array_equal(held_out, halves["held-out"])
