@@ -38,50 +38,90 @@ def _add_train(commands) -> None:
     train.add_argument("--target", choices=["category", "binary"], default="category")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default="cpu")
-    train.add_argument("--data-home", help="folder holding nsl-kdd/")
+    train.add_argument("--data-home", help=DATA_HOME_HELP)
+
+
+#: `train` and `serve` read NSL-KDD from the same option.
+DATA_HOME_HELP = (
+    "the folder holding nsl-kdd/ (NSL-KDD's files; default: $IMBLEARN_VAE_DATA, "
+    "else ~/imblearn_vae_data, where they are downloaded when missing)"
+)
 
 
 def _add_web(commands) -> None:
+    site = _site_options()
+    _add_serve(commands, site)
+    _add_operator_commands(commands, site)
+
+
+def _site_options() -> argparse.ArgumentParser:
+    """The options every web command takes: where the site keeps its data."""
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument(
         "--data-dir",
-        help="data folder (default: "
-        "~/.local/share/imblearn-vae, or IMBLEARN_VAE_DATA_DIR)",
+        help="the site's data folder: database, secret key, model (default: "
+        "$IMBLEARN_VAE_DATA_DIR, else ~/.local/share/imblearn-vae)",
     )
     site.add_argument(
         "--database-url",
-        help="SQLAlchemy URL (default: SQLite in "
-        "the data folder, or IMBLEARN_VAE_DATABASE_URL)",
+        help="SQLAlchemy URL of the database (default: $IMBLEARN_VAE_DATABASE_URL, "
+        "else SQLite in the data folder)",
     )
+    return site
 
+
+def _add_serve(commands, site: argparse.ArgumentParser) -> None:
     serve = commands.add_parser(
         "serve",
         parents=[site],
         help="run the web application",
         description="Serve the detector's web application with gunicorn. With no "
-        "arguments: SQLite and a default model (trained on first start) in the "
-        "data folder, on http://127.0.0.1:8000.",
+        "arguments: SQLite, a secret key and a default model in the data folder, "
+        "on http://127.0.0.1:8000. The first start with no model file trains the "
+        "default model (about 2 minutes on 2 cores, with progress and time left).",
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn worker processes; one per core is a good start "
+        "(default: %(default)s)",
+    )
     serve.add_argument(
         "--model",
-        help="model file made by `imblearn-vae train` "
-        "(default: detector.model in the data folder)",
+        help="model file made by `imblearn-vae train` (default: $IMBLEARN_VAE_MODEL, "
+        "else detector.model in the data folder, trained there when missing)",
     )
     serve.add_argument(
-        "--nsl-kdd", help="folder holding nsl-kdd/, for training the default model"
+        "--data-home",
+        help=DATA_HOME_HELP + "; read only to train the default model",
     )
-    serve.add_argument("--access-log", action="store_true")
+    # the option's earlier name
+    serve.add_argument("--nsl-kdd", dest="data_home", help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log each request on standard output (default: off)",
+    )
     serve.add_argument(
         "--trusted-proxies",
         type=int,
         help="how many reverse proxies in front append to X-Forwarded-For "
-        "(default 0: the peer's address is the client's; or "
-        "IMBLEARN_VAE_TRUSTED_PROXIES)",
+        "(default: $IMBLEARN_VAE_TRUSTED_PROXIES, else 0: the peer's address is "
+        "the client's)",
     )
 
+
+def _add_operator_commands(commands, site: argparse.ArgumentParser) -> None:
+    """``db``, ``user`` and ``token``: the operator's commands."""
     database = commands.add_parser("db", help="create or upgrade the database")
     database_commands = database.add_subparsers(dest="action", required=True)
     database_commands.add_parser(

@@ -175,25 +175,59 @@ def option(words, flag) -> argparse.Action:
 HELP_DEFAULT = re.compile(r"\(default:?\s+([^\s;),:]+)|(\S+) \(the default\)")
 
 
-def stated_value(text: str):
+#: How a flag's help says its default: "(default: off)".
+SWITCH_WORDS = {"off": False, "on": True}
+
+
+def stated_value(text: str, action: argparse.Action):
+    if isinstance(action.default, bool) and text in SWITCH_WORDS:
+        return SWITCH_WORDS[text]
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return text
 
 
+def shown_help(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
+    """The help as ``--help`` prints it: ``%(default)s`` and the like filled in."""
+    return parser._get_formatter()._expand_help(action)
+
+
 @pytest.mark.parametrize("words", PARSERS, ids=" ".join)
 def test_help_texts_state_argparse_defaults(words):
     wrong = []
     for action in PARSERS[words]._actions:
-        if action.default is None or not action.help:
+        if action.default is None or action.help in (None, argparse.SUPPRESS):
             continue  # None: decided when the command runs, as its help says
-        for match in HELP_DEFAULT.finditer(action.help):
-            stated = stated_value(match.group(1) or match.group(2))
+        for match in HELP_DEFAULT.finditer(shown_help(PARSERS[words], action)):
+            stated = stated_value(match.group(1) or match.group(2), action)
             if not same_default(stated, action.default):
                 wrong.append(f"{action.dest}: help says {stated!r}, "
                              f"argparse {action.default!r}")  # fmt: skip
     assert not wrong, " ".join(words) + ": " + "; ".join(wrong)
+
+
+def test_serve_help_gives_every_option_its_default():
+    """Issue 23: ``serve --help`` says each option's default (the checks above
+    then hold it to argparse's)."""
+    serve = PARSERS[("serve",)]
+    missing = [
+        action.dest
+        for action in serve._actions
+        if action.help != argparse.SUPPRESS
+        and action.dest != "help"
+        and "(default" not in shown_help(serve, action)
+        and "; default" not in shown_help(serve, action)
+    ]
+    assert not missing, f"serve --help gives no default for {missing}"
+
+
+def test_train_and_serve_name_the_data_folder_alike():
+    """One option for NSL-KDD's folder; serve's earlier name still parses."""
+    assert option(("train",), "--data-home").dest == "data_home"
+    assert option(("serve",), "--data-home").dest == "data_home"
+    args = PARSERS[()].parse_args(["serve", "--nsl-kdd", "/data"])
+    assert args.data_home == "/data"
 
 
 #: What the README and the docs say of the command's defaults: the file, its

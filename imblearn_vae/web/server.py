@@ -3,19 +3,16 @@
 import os
 from pathlib import Path
 
-from ..detector import read_header, save_detector, train_detector
+from ..detector import read_header
 from .settings import from_environment, secret_key_file
-
-#: The model made on first start when there is none: no minute-long wait for
-#: a first look. `imblearn-vae train` makes others.
-DEFAULT_MODEL = {"sampler": "dcbn-vae", "classifier": "dt", "target": "category"}
+from .training import train_default
 
 
 def prepare(args) -> dict:
     """The settings of ``serve``: data folder, secret key, database, model.
 
-    Trains the default model when the model file does not exist and none was
-    named.
+    Trains the default model (:mod:`.training`) when the model file does
+    not exist and none was named.
     """
     settings = from_environment(
         {
@@ -32,20 +29,7 @@ def prepare(args) -> dict:
     model = Path(settings["MODEL"])
     named = args.model or os.environ.get("IMBLEARN_VAE_MODEL")
     if not model.exists() and not named:
-        print(
-            f"No model at {model}: training the default detector "
-            f"({DEFAULT_MODEL}) on NSL-KDD ...",
-            flush=True,
-        )
-        detector = train_detector(
-            **DEFAULT_MODEL, data_home=args.nsl_kdd, command="imblearn-vae serve"
-        )
-        save_detector(detector, model)
-        print(
-            f"saved {model}; KDDTest+ weighted F1 "
-            f"{100 * detector.scores['f1_weighted']:.1f}%",
-            flush=True,
-        )
+        train_default(model, args.data_home)
     read_header(model)  # a clear error now rather than in every worker
     return settings
 

@@ -26,7 +26,7 @@ ENVIRONMENT = {
     "API_RATE_LIMIT": "120 per minute",  # per token
     "API_ADDRESS_RATE_LIMIT": "600 per minute",  # per client address
     "API_AUTH_FAILURE_LIMIT": "20 per minute",  # refused tokens per address
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "worker-memory://",  # limits.WorkerMemoryStorage
 }
 
 
@@ -74,6 +74,16 @@ def secret_key_file(data_dir: Path) -> str:
     path = Path(data_dir) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
+        # Written aside, then linked into place: workers starting together
+        # all read the one key that got there first, never a half-written one.
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
