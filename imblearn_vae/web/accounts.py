@@ -6,11 +6,20 @@ file need not be.
 """
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from . import sessions
 from .auth import find_user
-from .models import ApiToken, User, db, utcnow
+from .models import (
+    ApiToken,
+    Batch,
+    LoginFailure,
+    LoginSession,
+    Prediction,
+    User,
+    db,
+    utcnow,
+)
 from .passwords import password_problem
 
 
@@ -69,6 +78,25 @@ def revoke_all_tokens(user_id: int) -> int:
         .values(revoked_at=utcnow())
     )
     return result.rowcount
+
+
+def delete_user(user_id: int) -> None:
+    """Delete a user with their predictions, batches, tokens, sessions and
+    failed log-ins, in one transaction."""
+    user = db.session.get(User, user_id)
+    batches = select(Batch.id).where(Batch.user_id == user_id)
+    db.session.execute(delete(Prediction).where(Prediction.batch_id.in_(batches)))
+    for table, column in (
+        (Batch, Batch.user_id),
+        (ApiToken, ApiToken.user_id),
+        (LoginSession, LoginSession.user_id),
+    ):
+        db.session.execute(delete(table).where(column == user_id))
+    # throttle.record_failure keeps names in lower case
+    failures = LoginFailure.username == user.username.lower()[:64]
+    db.session.execute(delete(LoginFailure).where(failures))
+    db.session.execute(delete(User).where(User.id == user_id))
+    db.session.commit()
 
 
 def create_token(app: Flask, username: str, name: str) -> str:

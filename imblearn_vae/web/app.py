@@ -8,10 +8,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..detector import load_detector
 from . import sessions
-from .database import MIGRATIONS
+from .database import MIGRATIONS, tune_sqlite
 from .errors import register_error_pages, security_headers
 from .limits import make_limiter
 from .models import db
+from .scoring import Scorer
 from .settings import from_environment
 
 csrf = CSRFProtect()
@@ -58,30 +59,35 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
     app = Flask(__name__)
     _configure(app, settings, with_model)
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     login_manager.init_app(app)
-
-    from . import account, api, auth, pages, tokens
-
-    app.register_blueprint(auth.blueprint)
-    app.register_blueprint(account.blueprint)
-    app.register_blueprint(pages.blueprint)
-    app.register_blueprint(tokens.blueprint)
-    app.register_blueprint(api.blueprint)
-    csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
+    _register_blueprints(app)
     app.extensions["imblearn_vae_limiter"] = make_limiter(app)
-
     register_error_pages(app)
     app.after_request(security_headers)
     return app
 
 
+def _register_blueprints(app: Flask) -> None:
+    """The site's areas: log-in, account, pages, history, model, tokens, API."""
+    from . import account, api, auth, history, model_page, pages, tokens
+
+    for area in (auth, account, pages, history, model_page, tokens, api):
+        app.register_blueprint(area.blueprint)
+    csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
+
+
 def _configure(app: Flask, settings: dict, with_model: bool) -> None:
     """Flask's settings, the model, and the proxies to look through."""
+    sqlite = settings["DATABASE_URL"].startswith("sqlite")
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # A server's connection can drop (a restart): test it before use. A
+        # file cannot, and the test would cost a query per request.
+        SQLALCHEMY_ENGINE_OPTIONS={} if sqlite else {"pool_pre_ping": True},
         MAX_CONTENT_LENGTH=settings["MAX_UPLOAD_BYTES"],
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -92,6 +98,7 @@ def _configure(app: Flask, settings: dict, with_model: bool) -> None:
     if with_model:
         detector = settings.get("DETECTOR") or load_detector(settings["MODEL"])
         app.extensions["detector"] = detector
+        app.extensions["scorer"] = Scorer(detector)
     proxies = settings["TRUSTED_PROXIES"]
     if proxies:
         # Each trusted proxy appends the address it saw; the client's is the

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import stamp, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import Engine, event, inspect
 
 from .models import db
 
@@ -68,3 +68,23 @@ def check_database(app: Flask) -> None:
             "`imblearn-vae db upgrade` (with the same --data-dir / "
             "--database-url) first."
         )
+
+
+def tune_sqlite(engine: Engine) -> None:
+    """Write-ahead logging for an SQLite file: readers do not wait for the
+    writer, and a commit writes the log without waiting for the disk.
+
+    With ``synchronous=NORMAL`` a committed transaction survives the site's
+    crash; a power cut can lose the last ones, never the file (SQLite's
+    documentation, "WAL mode"). Other databases are left as they are.
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")  # ms a writer waits its turn
+        cursor.close()

@@ -72,7 +72,16 @@ class TokenForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField("CSV file of connections", validators=[FileRequired()])
+    file = FileField(
+        "CSV file of connections",
+        validators=[FileRequired("Choose a CSV file to upload.")],
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password", validators=[InputRequired(), Length(max=MAX_LENGTH)]
+    )
 
 
 class ActionForm(FlaskForm):

@@ -1,5 +1,5 @@
-"""The tables: users, their log-in sessions and API tokens, predictions,
-uploads, failed log-ins.
+"""The tables: users, their log-in sessions and API tokens, batches of
+predictions (one per request), predictions, failed log-ins.
 
 The schema is created and changed by the migrations in ``migrations/``
 (``imblearn-vae db upgrade``); a change here needs a new revision there.
@@ -7,6 +7,7 @@ The schema is created and changed by the migrations in ``migrations/``
 
 import datetime
 import hashlib
+import json
 import secrets
 
 from flask_login import UserMixin
@@ -124,28 +125,58 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class Upload(db.Model):
+class Batch(db.Model):
+    """The predictions of one request: a form, an API call or an uploaded file.
+
+    The history lists batches, newest first; deleting one deletes its
+    predictions. ``columns`` names the values of each prediction's
+    ``inputs`` (a JSON list in that order); batches from before it keep
+    their inputs as JSON objects and no ``columns``.
+    """
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    source: Mapped[str] = mapped_column(String(16))  # form, api, upload
+    filename: Mapped[str] = mapped_column(String(255), default="")
     rows: Mapped[int]
+    #: Rows whose label (an uploaded label column) names a class of the model.
+    labelled: Mapped[int] = mapped_column(default=0)
+    columns: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_batch_user_newest", "user_id", "id"),)
+
+    @property
+    def title(self) -> str:
+        if self.source == "upload":
+            return self.filename
+        return {"api": "API request", "form": "form"}.get(self.source, self.source)
 
 
 class Prediction(db.Model):
+    """One connection's class and scores; who and when are its batch's."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
-    source: Mapped[str] = mapped_column(String(16))  # form, upload, api
-    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
     row_number: Mapped[int] = mapped_column(default=0)
-    inputs: Mapped[str] = mapped_column(Text)  # JSON of the connection's fields
+    inputs: Mapped[str] = mapped_column(Text)  # JSON: see Batch.columns
     predicted: Mapped[str] = mapped_column(String(64))
-    probabilities: Mapped[str] = mapped_column(Text)  # JSON class -> probability
+    probabilities: Mapped[str] = mapped_column(Text)  # JSON class -> score
+    #: The row's label from an uploaded label column, as a class of the model
+    #: where it names one, else as written (64 characters at most).
+    actual: Mapped[str | None] = mapped_column(String(64))
 
-    upload: Mapped[Upload | None] = relationship()
+    batch: Mapped[Batch] = relationship()
 
-    __table_args__ = (Index("ix_prediction_user_newest", "user_id", "id"),)
+    #: A batch's rows, its counts per class and its rows of one class.
+    __table_args__ = (Index("ix_prediction_batch_class", "batch_id", "predicted"),)
+
+    def input_values(self) -> dict:
+        """The connection's fields, name -> value."""
+        values = json.loads(self.inputs)
+        if isinstance(values, dict):
+            return values
+        return dict(zip(json.loads(self.batch.columns), values, strict=True))
 
 
 class LoginFailure(db.Model):

@@ -1,4 +1,5 @@
-"""The pages: home, the prediction form and its result, uploads, history."""
+"""The pages that predict: home, the prediction form (or one pasted line),
+a prediction's result, uploads and their template."""
 
 import csv
 import io
@@ -15,24 +16,26 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ..detector import RowError
 from .forms import ActionForm, UploadForm
-from .models import Prediction, Upload, db
-from .service import InputRejected, detector, predict_rows, read_csv_upload
+from .models import Prediction, db
+from .service import (
+    InputRejected,
+    detector,
+    predict_rows,
+    read_csv_upload,
+    read_labels,
+    read_line,
+    scorer,
+)
 
 blueprint = Blueprint("pages", __name__)
-
-HISTORY_PAGE = 25
-UPLOAD_PAGE = 100
 
 
 @blueprint.route("/")
 def home():
-    model = detector()
-    return render_template("home.html", model=model)
+    return render_template("home.html", model=detector(), scorer=scorer())
 
 
 @blueprint.route("/predict", methods=["GET", "POST"])
@@ -40,18 +43,24 @@ def home():
 def predict():
     model = detector()
     form = ActionForm()
-    values, errors = {}, {}
+    values, errors, line = {}, {}, ""
     if request.method == "POST":
-        values = {f.name: request.form.get(f.name, "") for f in model.features}
-        if form.validate_on_submit():
-            try:
-                (stored,) = predict_rows([values], "form", current_user)
-            except InputRejected as rejected:
-                errors = {e.field: e.message for e in rejected.errors}
-            else:
-                return redirect(url_for("pages.prediction", prediction_id=stored.id))
-        else:
+        if not form.validate_on_submit():
             abort(400)
+        line = request.form.get("line")
+        try:
+            actual = None
+            if line is not None:
+                values, actual = read_line(line, model)
+            else:
+                values = {f.name: request.form.get(f.name, "") for f in model.features}
+            stored = predict_rows(
+                [values], "form", current_user.id, actual=[actual] if actual else None
+            )
+        except InputRejected as rejected:
+            errors = {e.field: e.message for e in rejected.errors}
+        else:
+            return redirect(url_for("pages.prediction", prediction_id=stored.ids[0]))
     status = 400 if errors else 200
     return render_template(
         "predict.html",
@@ -59,14 +68,15 @@ def predict():
         form=form,
         values=values,
         errors=errors,
+        line=line or "",
         # "<" escaped: the JSON sits in a <script> element of the page
         examples=json.dumps(model.examples).replace("<", "\\u003c"),
     ), status
 
 
-def _own_prediction(prediction_id: int) -> Prediction:
+def own_prediction(prediction_id: int) -> Prediction:
     prediction = db.session.get(Prediction, prediction_id)
-    if prediction is None or prediction.user_id != current_user.id:
+    if prediction is None or prediction.batch.user_id != current_user.id:
         abort(404)  # another user's prediction does not exist for this one
     return prediction
 
@@ -74,15 +84,16 @@ def _own_prediction(prediction_id: int) -> Prediction:
 @blueprint.route("/predictions/<int:prediction_id>")
 @login_required
 def prediction(prediction_id: int):
-    found = _own_prediction(prediction_id)
+    found = own_prediction(prediction_id)
     probabilities = sorted(
         json.loads(found.probabilities).items(), key=lambda item: -item[1]
     )
     return render_template(
         "result.html",
         prediction=found,
-        inputs=json.loads(found.inputs),
+        inputs=found.input_values(),
         probabilities=probabilities,
+        scorer=scorer(),
     )
 
 
@@ -94,25 +105,28 @@ def upload():
     if form.validate_on_submit():
         file = form.file.data
         name = (file.filename or "upload.csv")[:255]
-        data = file.read()
         lines = []
         try:
-            records, lines = read_csv_upload(data, name)
-            batch = Upload(
-                user_id=current_user.id, filename=name[:255], rows=len(records)
+            records, lines = read_csv_upload(file.read(), name)
+            stored = predict_rows(
+                records,
+                "upload",
+                current_user.id,
+                filename=name,
+                actual=read_labels(records, detector()),
             )
-            predict_rows(records, "upload", current_user, upload=batch)
         except InputRejected as rejected:
-            # check_rows counts rows from 0: give the file's line numbers
+            # the checks count rows from 0: give the file's line numbers
             errors = [
                 RowError(lines[e.row], e.field, e.message) if lines else e
                 for e in rejected.errors
             ]
         else:
-            return redirect(url_for("pages.upload_result", upload_id=batch.id))
+            return redirect(url_for("history.batch", batch_id=stored.batch_id))
     elif request.method == "POST":
+        # the form's own errors are about the file as a whole
         errors = [
-            RowError(0, "file", message)
+            RowError(0, "", message)
             for message in form.file.errors or ["the form was refused"]
         ]
     status = 400 if request.method == "POST" else 200
@@ -121,123 +135,31 @@ def upload():
         form=form,
         errors=errors[:50],
         more=len(errors) - 50,
-        limit=upload_limits(),
+        limit={
+            "rows": current_app.config["MAX_ROWS"],
+            "kib": current_app.config["MAX_UPLOAD_BYTES"] // 1024,
+        },
+        model=detector(),
     ), status
 
 
-#: The largest page number asked for; past the last page a page is empty.
-MAX_PAGE = 1_000_000
-
-
-def page_number() -> int:
-    """The ``page`` query argument, a whole number from 1 to :data:`MAX_PAGE`.
-
-    Anything else is a 400 naming the argument (a huge number would
-    overflow the database's integers).
-    """
-    text = request.args.get("page", "1")
-    digits = text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PAGE))
-    if not (digits and 1 <= int(text) <= MAX_PAGE):
-        abort(400, f"page: must be a whole number from 1 to {MAX_PAGE:,}.")
-    return int(text)
-
-
-def upload_limits() -> dict:
-    return {
-        "rows": current_app.config["MAX_ROWS"],
-        "kib": current_app.config["MAX_UPLOAD_BYTES"] // 1024,
-    }
-
-
-def _own_upload(upload_id: int) -> Upload:
-    found = db.session.get(Upload, upload_id)
-    if found is None or found.user_id != current_user.id:
-        abort(404)
-    return found
-
-
-@blueprint.route("/uploads/<int:upload_id>")
+@blueprint.route("/upload/template.csv")
 @login_required
-def upload_result(upload_id: int):
-    found = _own_upload(upload_id)
-    page = page_number()
-    rows = db.paginate(
-        select(Prediction)
-        .where(Prediction.upload_id == found.id)
-        .order_by(Prediction.row_number),
-        page=page,
-        per_page=UPLOAD_PAGE,
-        error_out=False,
-    )
-    counts = dict(
-        db.session.execute(
-            select(Prediction.predicted, func.count())
-            .where(Prediction.upload_id == found.id)
-            .group_by(Prediction.predicted)
-        ).all()
-    )
-    return render_template(
-        "upload_result.html",
-        upload=found,
-        rows=rows,
-        counts=counts,
-        classes=detector().classes,
-        loads=json.loads,
-    )
-
-
-@blueprint.route("/uploads/<int:upload_id>.csv")
-@login_required
-def upload_csv(upload_id: int):
-    found = _own_upload(upload_id)
+def upload_template():
+    """A file to start from: the header, and the model's example rows with
+    their class in the label column."""
     model = detector()
     stream = io.StringIO()
     writer = csv.writer(stream)
-    writer.writerow(
-        [
-            *model.feature_names,
-            "predicted",
-            *(f"probability_{c}" for c in model.classes),
-        ]
-    )
-    for row in db.session.scalars(
-        select(Prediction)
-        .where(Prediction.upload_id == found.id)
-        .order_by(Prediction.row_number)
-    ):
-        inputs, probabilities = json.loads(row.inputs), json.loads(row.probabilities)
-        writer.writerow(
-            [
-                *(inputs[n] for n in model.feature_names),
-                row.predicted,
-                *(f"{probabilities.get(c, 0.0):.6f}" for c in model.classes),
-            ]
-        )
-    stem = found.filename.rsplit(".", 1)[0] or "upload"
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:80]
+    writer.writerow([*model.feature_names, "label"])
+    for label, rows in model.examples.items():
+        for row in rows:
+            writer.writerow([*(row[name] for name in model.feature_names), label])
     return Response(
         stream.getvalue(),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{safe}_predictions.csv"'
-        },
+        headers={"Content-Disposition": 'attachment; filename="connections.csv"'},
     )
-
-
-@blueprint.route("/history")
-@login_required
-def history():
-    page = page_number()
-    predictions = db.paginate(
-        select(Prediction)
-        .where(Prediction.user_id == current_user.id)
-        .options(selectinload(Prediction.upload))  # one query for the page
-        .order_by(Prediction.id.desc()),
-        page=page,
-        per_page=HISTORY_PAGE,
-        error_out=False,
-    )
-    return render_template("history.html", predictions=predictions)
 
 
 @blueprint.app_context_processor

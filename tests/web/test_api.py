@@ -45,9 +45,22 @@ def test_one_and_many_connections(client, secret, detector, app):
     response = predict(client, {"connections": many}, secret)
     labels = [p["class"] for p in response.json["predictions"]]
     assert labels == detector.predict(detector.check_rows(many)[0])[0]
+    # each answer's id is its stored row
+    from imblearn_vae.web.models import Prediction, db
+
+    with app.app_context():
+        for answer, row in zip(response.json["predictions"], many, strict=True):
+            stored = db.session.get(Prediction, answer["id"])
+            assert stored.predicted == answer["class"]
+            assert stored.row_number == answer["row"]
+            assert stored.input_values()["service"] == row["service"]
     assert response.json["model"]["classes"] == detector.classes
     assert stored_predictions(app) == 6
-    assert client.get("/history").text.count("<td>api</td>") == 6
+    # each request is one entry of the history: one row, then five
+    history = client.get("/history").text
+    assert history.count('class="entry-api"') == 2
+    assert response.json["batch"] and f"/batches/{response.json['batch']}" in history
+    assert "share of" in response.json["model"]["scores"]
 
 
 def test_numbers_as_json_numbers_work_too(client, secret, detector):
@@ -139,7 +152,7 @@ def test_users_cannot_use_or_revoke_each_others_tokens(client, detector):
     assert "script" not in client.get("/tokens").text.split("<tbody>")[1]
     # alice's token acts as alice: her prediction is not in bob's history
     assert predict(client, example_row(detector), alice_secret).status_code == 200
-    assert "<td>api</td>" not in client.get("/history").text
+    assert "entry-api" not in client.get("/history").text
 
 
 def test_the_openapi_description_lists_every_field(client, detector):

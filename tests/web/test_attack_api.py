@@ -2,8 +2,6 @@
 (a 500 with an HTML body), 11 (out-of-range integers stored wrapped) and 12
 (values echoed in full), and every API error in JSON."""
 
-import json
-
 import pytest
 
 from .conftest import example_row, make_app, signup, stored_predictions
@@ -147,7 +145,7 @@ def test_the_largest_integer_is_kept_exactly(client, secret, detector, app):
     from imblearn_vae.web.models import Prediction, db
 
     with app.app_context():
-        stored = json.loads(db.session.query(Prediction).one().inputs)
+        stored = db.session.query(Prediction).one().input_values()
     assert stored["src_bytes"] == 9223372036854775807
 
 

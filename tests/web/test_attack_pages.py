@@ -120,12 +120,12 @@ def test_public_pages_may_be_cached(client):
 
 
 def test_the_500_page_is_the_sites_own(app, alice, monkeypatch):
-    from imblearn_vae.web import pages
+    from imblearn_vae.web import history
 
     def broken():
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(pages, "page_number", broken)
+    monkeypatch.setattr(history, "page_number", broken)
     app.testing = False  # as in production: no re-raise
     response = alice.get("/history")
     assert response.status_code == 500

@@ -11,12 +11,12 @@ from imblearn_vae.web.models import User, db
 
 from .conftest import PASSWORD, csrf_token, login, logout, signup
 
-PROTECTED = ["/predict", "/upload", "/history", "/tokens", "/predictions/1",
-             "/uploads/1", "/uploads/1.csv"]  # fmt: skip
+PROTECTED = ["/predict", "/upload", "/upload/template.csv", "/history", "/tokens",
+             "/predictions/1", "/batches/1", "/batches/1.csv"]  # fmt: skip
 
 
 def test_home_and_forms_are_public_everything_else_needs_a_log_in(client):
-    for page in ("/", "/signup", "/login", "/api/v1/openapi.json"):
+    for page in ("/", "/signup", "/login", "/model", "/api/v1/openapi.json"):
         assert client.get(page).status_code == 200, page
     for page in PROTECTED:
         response = client.get(page)

@@ -3,6 +3,8 @@ point 6): the schema they make is the models', an empty or older database
 is refused with the command to run, and a database of the version before
 migrations is taken over with its rows."""
 
+import datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -67,3 +69,120 @@ def test_a_database_from_before_migrations_keeps_its_rows(bare_app):
     with bare_app.app_context(), db.engine.connect() as connection:
         names = connection.execute(text("SELECT username FROM user")).scalars()
         assert list(names) == ["old"]
+
+
+def old_rows(app) -> None:
+    """A user with an upload of two rows, a form prediction and an API one,
+    as revision 0002 kept them."""
+    from sqlalchemy import column, insert, table
+
+    user = table(
+        "user",
+        column("id"),
+        column("username"),
+        column("password_hash"),
+        column("created_at"),
+    )
+    upload = table(
+        "upload",
+        column("id"),
+        column("user_id"),
+        column("filename"),
+        column("rows"),
+        column("created_at"),
+    )
+    prediction = table("prediction", *(column(name) for name in (
+        "id", "user_id", "created_at", "source", "upload_id", "row_number",
+        "inputs", "predicted", "probabilities")))  # fmt: skip
+    day = datetime.datetime(2026, 1, 2)
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            insert(user).values(
+                id=1, username="old", password_hash="scrypt:x", created_at=day
+            )
+        )
+        connection.execute(
+            insert(upload).values(
+                id=1, user_id=1, filename="day.csv", rows=2, created_at=day
+            )
+        )
+        for id_, source, upload_id in (
+            (1, "form", None),
+            (2, "upload", 1),
+            (3, "upload", 1),
+            (4, "api", None),
+        ):
+            connection.execute(insert(prediction).values(
+                id=id_, user_id=1, created_at=day, source=source,
+                upload_id=upload_id, row_number=0, inputs='{"duration": 0}',
+                predicted="normal", probabilities='{"normal": 1.0}'))  # fmt: skip
+
+
+def check_batches(app) -> None:
+    from imblearn_vae.web.models import Batch, Prediction
+
+    with app.app_context():
+        batches = {b.id: (b.source, b.filename, b.rows) for b in Batch.query.all()}
+        assert batches == {1: ("upload", "day.csv", 2), 2: ("form", "", 1),
+                           5: ("api", "", 1)}  # fmt: skip
+        owners = {p.id: p.batch_id for p in Prediction.query.all()}
+        assert owners == {1: 2, 2: 1, 3: 1, 4: 5}
+        assert db.session.get(Prediction, 1).input_values() == {"duration": 0}
+        # new batches are numbered after the moved ones
+        db.session.add(Batch(user_id=1, source="api", rows=1))
+        db.session.commit()
+        assert max(b.id for b in Batch.query.all()) == 6
+
+
+def test_uploads_and_single_predictions_become_batches(bare_app):
+    """0003: an upload keeps its id as a batch with its rows; each earlier
+    form or API prediction becomes a batch of one; nothing is lost."""
+    with bare_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0002")
+    old_rows(bare_app)
+    assert upgrade_database(bare_app) == ("0002", head())
+    check_batches(bare_app)
+
+
+def test_0003_goes_back_to_uploads_with_the_rows(bare_app):
+    from flask_migrate import downgrade
+
+    with bare_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0002")
+    old_rows(bare_app)
+    upgrade_database(bare_app)
+    with bare_app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0002")
+        with db.engine.connect() as connection:
+            uploads = connection.execute(text("SELECT id, filename, rows FROM upload"))
+            assert uploads.all() == [(1, "day.csv", 2)]
+            predictions = connection.execute(
+                text(
+                    "SELECT id, user_id, source, upload_id FROM prediction ORDER BY id"
+                )
+            )
+            assert predictions.all() == [
+                (1, 1, "form", None),
+                (2, 1, "upload", 1),
+                (3, 1, "upload", 1),
+                (4, 1, "api", None),
+            ]
+        db.engine.dispose()
+
+
+@pytest.mark.slow  # starts a PostgreSQL server
+def test_the_same_on_postgresql():
+    from .servers import postgres_cluster
+
+    with postgres_cluster() as url:
+        app = create_app({"SECRET_KEY": "k" * 40, "DATABASE_URL": url},
+                         with_model=False)  # fmt: skip
+        with app.app_context():
+            upgrade(directory=str(MIGRATIONS), revision="0002")
+        old_rows(app)
+        assert upgrade_database(app) == ("0002", head())
+        check_batches(app)
+        with app.app_context(), db.engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert compare_metadata(context, db.metadata) == []
+            db.engine.dispose()

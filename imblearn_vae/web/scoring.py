@@ -1,0 +1,415 @@
+"""The detector on a request's rows: the same checks and scores, in numpy.
+
+:meth:`~imblearn_vae.detector.Detector.check_rows` and the pipeline's
+``predict_proba`` cost about 10 ms for one row, nearly all of it overhead:
+pandas builds a frame column by column, and scikit-learn's
+``ColumnTransformer`` validates and reassembles it. A site answers many
+small requests, so :class:`Scorer` does the same work on numpy arrays:
+
+- the checks take every cell that certainly passes in bulk (a JSON number
+  in range, a category spelt as in training) and give every other cell to
+  the detector's own rule (:func:`imblearn_vae.detector._check_value`), so
+  the messages and the accepted values are the rule's;
+- the usual NSL-KDD preprocessing (one-hot categories, min-max or standard
+  scaled numbers) is rebuilt from the fitted transformer as array
+  arithmetic, and a tree or a forest is read through its fitted ``tree_``
+  arrays, with the operations scikit-learn does, in its order.
+
+Anything else (another transformer, a CNN) goes through the pipeline as
+before. The fast path is checked against the pipeline on the model's
+example rows when the scorer is built, and is not used if they differ.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
+
+from ..detector import ECHO_LIMIT, LABEL_COLUMNS, Detector, RowError, _check_value
+
+#: The columns of checked rows: a feature's name -> its values (category
+#: codes into ``Feature.categories``, int64 or float64), one per row.
+Columns = dict[str, np.ndarray]
+
+NOT_AN_OBJECT = "a connection must be an object of field names and values"
+
+#: Up to this many rows, every cell goes to the rule: cheaper than the
+#: arrays' fixed cost.
+RULE_ROWS = 4
+
+
+class Scorer:
+    """Check rows and score them as the detector does, without pandas.
+
+    Parameters
+    ----------
+    detector : Detector
+        The served detector.
+    """
+
+    def __init__(self, detector: Detector):
+        self.detector = detector
+        self.features = detector.features
+        self.names = detector.feature_names
+        self._known = frozenset(self.names)
+        self._codes = {
+            f.name: {c: i for i, c in enumerate(f.categories)}
+            for f in self.features
+            if f.kind == "categorical"
+        }
+        #: The classes in the classifier's order (the columns of the scores).
+        self.classes = [str(c) for c in detector.pipeline.classes_]
+        classifier = detector.pipeline.steps[-1][1]
+        #: What a score is, in a few words and in a sentence.
+        self.score_name, self.meaning = describe_scores(classifier)
+        #: The classifier, as people name it.
+        self.classifier_name = describe_classifier(classifier)
+        self._transform, self._classify = _compile(detector.pipeline, self.features)
+        if self._transform is not None and not self._agrees_with_pipeline():
+            self._transform = self._classify = None
+
+    @property
+    def fast(self) -> bool:
+        """Whether scores come from the arrays rather than the pipeline."""
+        return self._transform is not None
+
+    # checks -----------------------------------------------------------------
+
+    def check(self, records: list) -> tuple[Columns | None, list[RowError]]:
+        """The rows' values in the features' types, or every problem.
+
+        The same answer as :meth:`Detector.check_rows`: unknown fields
+        (label columns allowed) and each field's problem, per row.
+        """
+        errors = []
+        objects = [r if type(r) is dict else None for r in records]
+        for index, record in enumerate(objects):
+            if record is None:
+                errors.append((index, 0, RowError(index, "", NOT_AN_OBJECT)))
+            elif not record.keys() <= self._known:
+                errors += [
+                    (index, 0, RowError(index, str(name)[:ECHO_LIMIT], "unknown field"))
+                    for name in record
+                    if name not in self._known
+                    and str(name).lower() not in LABEL_COLUMNS
+                ]
+        columns = {}
+        for order, feature in enumerate(self.features, start=1):
+            values = [None if r is None else r.get(feature.name) for r in objects]
+            column, problems = self._check_column(feature, values, objects)
+            columns[feature.name] = column
+            errors += [
+                (row, order, RowError(row, feature.name, p)) for row, p in problems
+            ]
+        if errors:
+            errors.sort(key=lambda error: error[:2])
+            return None, [error for _, _, error in errors]
+        return columns, []
+
+    def _check_column(self, feature, values: list, objects: list):
+        """The column's values and its problems (row, message)."""
+        if len(values) <= RULE_ROWS:
+            dtype = {"categorical": np.intp, "integer": np.int64}.get(
+                feature.kind, np.float64
+            )
+            column = np.zeros(len(values), dtype=dtype)
+            unsure = np.ones(len(values), dtype=bool)
+        elif feature.kind == "categorical":
+            codes = self._codes[feature.name]
+            column = np.fromiter(
+                (codes.get(v, -1) if type(v) is str else -1 for v in values),
+                dtype=np.intp,
+                count=len(values),
+            )
+            unsure = column < 0
+        else:
+            column, sure = _numbers(feature, values)
+            unsure = ~sure
+        problems = []
+        for row in np.flatnonzero(unsure).tolist():
+            if objects[row] is None:
+                column[row] = 0  # no fields: the row's error is said already
+                continue
+            value, problem = _check_value(feature, values[row])
+            if problem:
+                problems.append((row, problem))
+            elif feature.kind == "categorical":
+                column[row] = self._codes[feature.name][value]
+            else:
+                column[row] = value
+        return column, problems
+
+    # scores -----------------------------------------------------------------
+
+    def probabilities(self, columns: Columns) -> np.ndarray:
+        """Each class's score per row, columns in :attr:`classes` order."""
+        if self._transform is None:
+            return self.detector.pipeline.predict_proba(self.frame(columns))
+        return self._classify(self._transform(columns))
+
+    def predict(self, columns: Columns) -> tuple[list[str], np.ndarray]:
+        """The predicted class of each row, and the scores."""
+        probabilities = self.probabilities(columns)
+        labels = np.asarray(self.classes, dtype=object)[probabilities.argmax(axis=1)]
+        return labels.tolist(), probabilities
+
+    def frame(self, columns: Columns) -> pd.DataFrame:
+        """The rows as :meth:`Detector.check_rows` gives them."""
+        data = {}
+        for feature in self.features:
+            values = columns[feature.name]
+            if feature.kind == "categorical":
+                values = pd.Categorical.from_codes(
+                    values, categories=feature.categories
+                )
+            data[feature.name] = values
+        return pd.DataFrame(data)
+
+    def values(self, columns: Columns) -> list[list]:
+        """The rows as lists of plain values (text, int, float), feature order."""
+        lists = []
+        for feature in self.features:
+            values = columns[feature.name]
+            if feature.kind == "categorical":
+                values = np.asarray(feature.categories, dtype=object)[values]
+            lists.append(values.tolist())
+        return [list(row) for row in zip(*lists, strict=True)]
+
+    def _agrees_with_pipeline(self) -> bool:
+        rows = [r for examples in self.detector.examples.values() for r in examples]
+        if not rows:
+            return True
+        columns, errors = self.check(rows)
+        if errors:
+            return False
+        fast = self._classify(self._transform(columns))
+        slow = self.detector.pipeline.predict_proba(self.frame(columns))
+        return fast.shape == slow.shape and np.array_equal(fast, slow)
+
+
+def _numbers(feature, values: list) -> tuple[np.ndarray, np.ndarray]:
+    """The column in the feature's dtype, and which cells certainly pass.
+
+    Only JSON numbers (int, float, not bool) are taken in bulk; text, None
+    and anything else goes to the rule, cell by cell.
+    """
+    integer = feature.kind == "integer"
+    dtype = np.int64 if integer else np.float64
+    types = set(map(type, values))
+    numbers = None
+    try:
+        if types <= {int} and integer:
+            numbers = np.array(values, dtype=np.int64)
+        elif types <= {int, float}:
+            numbers = np.array(values, dtype=np.float64)
+    except OverflowError:  # an int beyond int64 (or float): the rule says so
+        numbers = None
+    if numbers is None:
+        return np.zeros(len(values), dtype=dtype), np.zeros(len(values), dtype=bool)
+    if numbers.dtype == np.float64:
+        sure = np.isfinite(numbers)
+        if integer:
+            # whole and exact in a float (below 2**53), else the rule decides
+            sure &= (np.abs(numbers) < 2.0**53) & (numbers == np.floor(numbers))
+    else:
+        sure = np.ones(len(numbers), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if feature.lower_bound is not None:
+            sure &= numbers >= feature.lower_bound
+        if feature.upper_bound is not None:
+            sure &= numbers <= feature.upper_bound
+    if integer and numbers.dtype != np.int64:
+        numbers = np.where(sure, numbers, 0).astype(np.int64)
+    return numbers, sure
+
+
+# the pipeline as arrays --------------------------------------------------------
+
+
+def _compile(pipeline, features: list):
+    """(transform, classify) functions for the usual pipeline, else (None, None)."""
+    steps = [
+        step
+        for _, step in pipeline.steps
+        if step not in (None, "passthrough") and not hasattr(step, "fit_resample")
+    ]
+    if len(steps) != 2 or not isinstance(steps[0], ColumnTransformer):
+        return None, None
+    transform = _compile_transformer(steps[0], features)
+    classify = _compile_classifier(steps[1])
+    if transform is None or classify is None:
+        return None, None
+    return transform, classify
+
+
+def _compile_transformer(transformer: ColumnTransformer, features: list):
+    """transform(columns) -> the transformer's output, or None if unsure how."""
+    names = [f.name for f in features]
+    parts, width = [], 0
+    if getattr(transformer, "sparse_output_", False):
+        return None
+    for name, step, columns in transformer.transformers_:
+        positions = _positions(columns, names)
+        if positions is None:
+            return None
+        if step == "drop" or not positions:
+            continue  # scikit-learn leaves these out of the output too
+        if name == "remainder":
+            return None  # passed-through columns: not the usual pipeline
+        part = _compile_step(step, [features[p] for p in positions], width)
+        if part is None:
+            return None
+        parts.append(part)
+        width += part[0]
+    if not parts:
+        return None
+
+    def transform(columns: Columns) -> np.ndarray:
+        rows = len(next(iter(columns.values())))
+        X = np.zeros((rows, width), dtype=np.float64)
+        for _, fill in parts:
+            fill(columns, X)
+        return X
+
+    return transform
+
+
+def _positions(columns, names: list[str]) -> list[int] | None:
+    """The column selection as positions, for lists of names or of positions."""
+    if isinstance(columns, str):
+        columns = [columns]
+    if not isinstance(columns, list | tuple | np.ndarray):
+        return None  # a slice, a callable, a selector: not worth following
+    items = list(columns)
+    if all(isinstance(c, str) for c in items):
+        return [names.index(c) for c in items] if set(items) <= set(names) else None
+    if all(isinstance(c, int | np.integer) and not isinstance(c, bool | np.bool_)
+           for c in items):  # fmt: skip
+        return [int(c) for c in items]
+    return None
+
+
+def _compile_step(step, features: list, offset: int):
+    """(width, fill(columns, X)) for one fitted transformer, or None."""
+    columns = [f.name for f in features]
+    if isinstance(step, OneHotEncoder):
+        return _compile_one_hot(step, features, offset)
+    if isinstance(step, MinMaxScaler) and not step.clip:
+        operations = [(np.multiply, step.scale_), (np.add, step.min_)]
+    elif isinstance(step, StandardScaler):
+        operations = [(np.subtract, step.mean_)] if step.with_mean else []
+        operations += [(np.divide, step.scale_)] if step.with_std else []
+    else:
+        return None
+    if any(f.kind == "categorical" for f in features):
+        return None
+
+    def fill(values: Columns, X: np.ndarray) -> None:
+        # the scaler's own operations, in its order, on float64
+        block = np.column_stack([values[c] for c in columns]).astype(np.float64)
+        for operation, operand in operations:
+            operation(block, operand, out=block)
+        X[:, offset : offset + len(columns)] = block
+
+    return len(columns), fill
+
+
+def _compile_one_hot(step: OneHotEncoder, features: list, offset: int):
+    plain = step.drop is None and step.handle_unknown == "ignore"
+    if not plain or getattr(step, "_infrequent_enabled", False):
+        return None
+    if any(f.kind != "categorical" for f in features):
+        return None
+    lookups, width = [], 0
+    for feature, categories in zip(features, step.categories_, strict=True):
+        position = {str(c): offset + width + i for i, c in enumerate(categories)}
+        # a category the encoder never saw gives an all-zero block, as
+        # handle_unknown="ignore" does
+        lookup = [position.get(c, -1) for c in feature.categories]
+        lookups.append((feature.name, np.array(lookup, dtype=np.intp)))
+        width += len(categories)
+
+    def fill(values: Columns, X: np.ndarray) -> None:
+        rows = np.arange(len(X))
+        for name, lookup in lookups:
+            targets = lookup[values[name]]
+            known = targets >= 0
+            X[rows[known], targets[known]] = 1.0
+
+    return width, fill
+
+
+def _compile_classifier(model):
+    """classify(X) for a fitted tree or forest (scikit-learn's arithmetic)."""
+    if isinstance(model, DecisionTreeClassifier | ExtraTreeClassifier):
+        trees = [model]
+    elif isinstance(model, RandomForestClassifier | ExtraTreesClassifier):
+        trees = list(model.estimators_)
+    else:
+        return None
+    if getattr(model, "n_outputs_", 1) != 1:
+        return None
+    classes = int(np.atleast_1d(model.n_classes_)[0])
+    # sklearn's DecisionTreeClassifier.predict_proba, once per leaf: the
+    # leaf's class values divided by their sum (1 where the sum is 0). Kept
+    # for the leaves only, found through a node -> leaf number array.
+    tables = []
+    for tree in trees:
+        leaves = tree.tree_.children_left == -1
+        value = tree.tree_.value[leaves, 0, :classes].astype(np.float64)
+        normalizer = value.sum(axis=1)[:, np.newaxis]
+        normalizer[normalizer == 0.0] = 1.0
+        leaf_number = (np.cumsum(leaves) - 1).astype(np.int32)
+        tables.append((tree.tree_, leaf_number, value / normalizer))
+
+    def classify(X: np.ndarray) -> np.ndarray:
+        X32 = np.ascontiguousarray(X, dtype=np.float32)
+        if len(tables) == 1:
+            tree, leaf_number, table = tables[0]
+            return table[leaf_number[tree.apply(X32)]]
+        total = np.zeros((len(X32), classes), dtype=np.float64)
+        for tree, leaf_number, table in tables:  # the forest's order of summing
+            total += table[leaf_number[tree.apply(X32)]]
+        total /= len(tables)
+        return total
+
+    return classify
+
+
+def describe_scores(model) -> tuple[str, str]:
+    """What the classifier's ``predict_proba`` numbers are, said plainly."""
+    if isinstance(model, RandomForestClassifier | ExtraTreesClassifier):
+        trees = len(model.estimators_)
+        if model.min_samples_leaf == 1 and model.max_depth is None:
+            return "tree votes", (
+                f"the share of the forest's {trees} trees that vote for the class "
+                "(each tree, grown until its leaves hold one class, votes for one)"
+            )
+        return "leaf share", (
+            f"the mean over the forest's {trees} trees of the class's share of "
+            "the training rows in the tree's leaf"
+        )
+    if isinstance(model, DecisionTreeClassifier | ExtraTreeClassifier):
+        return "leaf share", (
+            "the class's share of the training rows in the decision tree's leaf: "
+            "one class has 100% for nearly every row, so it does not say how sure "
+            "the model is"
+        )
+    return "probability", (
+        "the classifier's probability of the class (predict_proba), not checked "
+        "against this site's traffic"
+    )
+
+
+def describe_classifier(model) -> str:
+    """The classifier in words: "50 extremely randomised trees", ..."""
+    trees = len(getattr(model, "estimators_", []))
+    if isinstance(model, ExtraTreesClassifier):
+        return f"{trees} extremely randomised trees (extra trees)"
+    if isinstance(model, RandomForestClassifier):
+        return f"a random forest of {trees} trees"
+    if isinstance(model, DecisionTreeClassifier):
+        return "a decision tree"
+    return type(model).__name__
