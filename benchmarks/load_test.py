@@ -10,12 +10,18 @@ comes first:
 - ``form``: a logged-in browser session posting the prediction form (CSRF
   token included) and following the redirect to the result page.
 
-Reports requests and predictions per second, p50 / p99 latency and errors
-(any answer other than 200, or 302 for the form), as Markdown in
-``<out>/load.md``.
+Reports requests and predictions per second, p50 / p99 latency, errors
+(any answer other than 200, or 302 for the form) and whether every
+prediction was stored (the database's rows before and after), as Markdown
+in ``<out>/load.md``. Beside them, the figures that do not depend on what
+else the machine runs: the CPU time of the server's processes (gunicorn's
+master and workers, from /proc) and of the clients, per request, and the
+machine's load average before and after each scenario. The site's API rate
+limits are lifted for the run (it measures speed, not the limits).
 
     python benchmarks/load_test.py                       # default model
     python benchmarks/load_test.py --model my.model --workers 4 --clients 16
+    python benchmarks/load_test.py --scenarios api-1 api-1000 --requests 2000
 """
 
 import argparse
@@ -26,6 +32,7 @@ import json
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +50,13 @@ from imblearn_vae.datasets import fetch_nsl_kdd
 
 PASSWORD = "many rows arrive at once"  # passes the site's password checks
 
+#: The scenarios by name, and how the report names them.
+SCENARIOS = {
+    "api-1": "API, one connection",
+    "api-1000": "API, 1,000 connections",
+    "form": "form (log-in session, CSRF token, result page)",
+}
+
 
 def free_port() -> int:
     import socket
@@ -52,17 +66,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+#: The site's rate limits, lifted for the run.
+UNLIMITED = {
+    f"IMBLEARN_VAE_{name}": "1000000 per minute"
+    for name in ("API_RATE_LIMIT", "API_ADDRESS_RATE_LIMIT")
+}
+
+
 def start_server(args, data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     command = [sys.executable, "-m", "imblearn_vae", "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(args.workers), "--data-dir",
-               str(data_dir), "--nsl-kdd", str(args.data_home)]  # fmt: skip
+               str(data_dir), "--data-home", str(args.data_home)]  # fmt: skip
     if args.model:
         command += ["--model", str(args.model)]
     if args.database_url:
         command += ["--database-url", args.database_url]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    # to a file: a pipe nobody reads would stop the server once it is full
+    log = open(args.out / "server.log", "w")  # the server holds it until it ends
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, **UNLIMITED})  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600  # a first start may train the model
     while time.monotonic() < deadline:
@@ -71,10 +94,21 @@ def start_server(args, data_dir: Path) -> tuple[subprocess.Popen, str]:
                 return server, url
         except OSError:
             if server.poll() is not None:
-                sys.exit(f"the server stopped:\n{server.stdout.read()}")
+                sys.exit(
+                    f"the server stopped:\n{(args.out / 'server.log').read_text()}"
+                )
             time.sleep(0.5)
     server.kill()
     sys.exit("the server did not start in 10 minutes")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def database_app(args, data_dir: Path):
@@ -89,6 +123,15 @@ def database_app(args, data_dir: Path):
     )  # fmt: skip
     upgrade_database(app)
     return app
+
+
+def stored_predictions(app) -> int:
+    from imblearn_vae.web.models import Prediction, db
+
+    with app.app_context():
+        count = db.session.query(Prediction).count()
+        db.session.remove()
+        return count
 
 
 def make_account(args, data_dir: Path) -> str:
@@ -134,10 +177,16 @@ class FormClient:
         return self._post("/predict", {"csrf_token": token, **self.row})
 
 
-def api_request(url: str, secret: str, rows: list[dict]) -> int:
+def api_body(rows: list[dict]) -> bytes:
+    """A request's body, encoded once: the clients share the server's cores,
+    and the test measures the server."""
+    return json.dumps({"connections": rows}).encode()
+
+
+def api_request(url: str, secret: str, body: bytes) -> int:
     request = urllib.request.Request(
         url + "/api/v1/predict",
-        data=json.dumps({"connections": rows}).encode(),
+        data=body,
         headers={"Content-Type": "application/json",
                  "Authorization": f"Bearer {secret}"},
     )  # fmt: skip
@@ -149,7 +198,66 @@ def api_request(url: str, secret: str, rows: list[dict]) -> int:
         return error.code
 
 
-def run_scenario(name, call, rows_per_request, args) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its live children."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for process in [pid, *children(pid)]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+class Meter:
+    """What a scenario cost: server and client CPU, load, stored rows."""
+
+    def __init__(self, server_pid: int | None, count_stored):
+        self.server_pid, self.count_stored = server_pid, count_stored
+
+    def __enter__(self):
+        self.load = os.getloadavg()[0]
+        self.server = cpu_seconds(self.server_pid) if self.server_pid else None
+        self.client = time.process_time()
+        self.stored = self.count_stored()
+        return self
+
+    def __exit__(self, *exc):
+        self.client = time.process_time() - self.client
+        if self.server_pid:
+            self.server = cpu_seconds(self.server_pid) - self.server
+        self.stored = self.count_stored() - self.stored
+        self.load = (self.load, os.getloadavg()[0])
+
+    def figures(self, requests: int, rows_per_request: int, ok: int) -> dict:
+        figures = {}
+        if self.server is not None:
+            figures["server CPU ms/request"] = 1000 * self.server / max(requests, 1)
+            figures["server CPU µs/prediction"] = (
+                1e6 * self.server / max(requests * rows_per_request, 1)
+            )
+        figures["client CPU ms/request"] = 1000 * self.client / max(requests, 1)
+        expected = ok * rows_per_request
+        figures["stored"] = (
+            "all" if self.stored == expected else f"{self.stored} of {expected}"
+        )
+        figures["load before, after"] = f"{self.load[0]:.1f}, {self.load[1]:.1f}"
+        return figures
+
+
+def run_scenario(name, call, rows_per_request, args, meter: Meter) -> dict:
     """``args.clients`` threads call ``call(client_index)`` until the budget ends."""
     latencies, errors = [], 0
     lock = threading.Lock()
@@ -174,20 +282,23 @@ def run_scenario(name, call, rows_per_request, args) -> dict:
                 if status != 200:
                     errors += 1
 
-    started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
-        list(pool.map(worker, range(args.clients)))
-    wall = time.perf_counter() - started
+    with meter:
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+            list(pool.map(worker, range(args.clients)))
+        wall = time.perf_counter() - started
     latencies = np.array(latencies) * 1000
+    requests = len(latencies)
     return {
         "scenario": name,
-        "requests": len(latencies),
+        "requests": requests,
         "errors": errors,
         "seconds": wall,
-        "requests/s": len(latencies) / wall,
-        "predictions/s": len(latencies) * rows_per_request / wall,
-        "p50 ms": float(np.percentile(latencies, 50)) if len(latencies) else 0.0,
-        "p99 ms": float(np.percentile(latencies, 99)) if len(latencies) else 0.0,
+        "requests/s": requests / wall,
+        "predictions/s": requests * rows_per_request / wall,
+        "p50 ms": float(np.percentile(latencies, 50)) if requests else 0.0,
+        "p99 ms": float(np.percentile(latencies, 99)) if requests else 0.0,
+        **meter.figures(requests, rows_per_request, requests - errors),
     }
 
 
@@ -200,6 +311,8 @@ def main(argv=None) -> int:
                         help="most requests per scenario")  # fmt: skip
     parser.add_argument("--seconds", type=float, default=60,
                         help="most seconds per scenario")  # fmt: skip
+    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS),
+                        choices=list(SCENARIOS))  # fmt: skip
     parser.add_argument("--database-url", help="default: SQLite in a temp folder")
     parser.add_argument("--data-home", default=None, help="folder holding nsl-kdd/")
     parser.add_argument(
@@ -210,30 +323,45 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     rows = connections(args, 1000)
     with tempfile.TemporaryDirectory(prefix="imblearn-vae-load-") as folder:
-        data_dir = Path(folder)
-        if args.model is None:  # train once, keep it for later runs
-            cached = args.out / "detector.model"
-            if cached.exists():
-                args.model = cached
-        database_app(args, data_dir)  # before serve, which creates no tables
-        server, url = start_server(args, data_dir)
-        try:
-            if args.model is None:
-                (data_dir / "detector.model").replace(args.out / "detector.model")
-            secret = make_account(args, data_dir)
+        results = measure(args, rows, Path(folder))
+    write_report(args, results)
+    return 0 if all(r["errors"] == 0 and r["stored"] == "all" for r in results) else 1
+
+
+def measure(args, rows: list[dict], data_dir: Path) -> list[dict]:
+    """Start the site on a new database in ``data_dir``, run the scenarios."""
+    if args.model is None:  # train once, keep it for later runs
+        cached = args.out / "detector.model"
+        if cached.exists():
+            args.model = cached
+    app = database_app(args, data_dir)  # before serve, which creates no tables
+    server, url = start_server(args, data_dir)
+    try:
+        if args.model is None:
+            (data_dir / "detector.model").replace(args.out / "detector.model")
+        secret = make_account(args, data_dir)
+        meter = Meter(server.pid, lambda: stored_predictions(app))
+        one = [api_body(rows[i : i + 1]) for i in range(args.clients)]
+        many = api_body(rows)
+        calls = {
+            "api-1": (lambda i: api_request(url, secret, one[i]), 1),
+            "api-1000": (lambda i: api_request(url, secret, many), 1000),
+        }
+        if "form" in args.scenarios:
             forms = [FormClient(url, rows[i]) for i in range(args.clients)]
-            results = [
-                run_scenario("api-1",
-                             lambda i: api_request(url, secret, rows[i : i + 1]), 1,
-                             args),
-                run_scenario("api-1000", lambda i: api_request(url, secret, rows),
-                             1000, args),
-                run_scenario("form", lambda i: forms[i].predict(), 1, args),
-            ]  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    machine = (f"{platform.machine()}, {os.cpu_count()} CPUs, "
+            calls["form"] = (lambda i: forms[i].predict(), 1)
+        return [
+            run_scenario(SCENARIOS[name], *calls[name], args, meter)
+            for name in args.scenarios
+        ]
+    finally:
+        stop(server)
+
+
+def write_report(args, results: list[dict]) -> None:
+    """The table as Markdown, in ``<out>/load.md`` and on standard output."""
+    machine = (f"{platform.machine()}, {os.cpu_count()} CPUs, load average "
+               f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} after the run, "
                f"{datetime.datetime.now():%Y-%m-%d %H:%M}")  # fmt: skip
     report = (
         f"Load test: `python benchmarks/load_test.py {' '.join(sys.argv[1:])}`; "
@@ -243,7 +371,6 @@ def main(argv=None) -> int:
     )
     (args.out / "load.md").write_text(report)
     print(report)
-    return 0 if all(r["errors"] == 0 for r in results) else 1
 
 
 if __name__ == "__main__":
