@@ -40,7 +40,7 @@ from imblearn_vae.web.scoring import Scorer
 #: tuned on NSL-KDD (``imblearn_vae.NSL_KDD_TUNED``).
 SAMPLERS = {
     "none": "none",
-    "dcbn-vae": "dcbn-vae:batch_size=512,scaling='quantile',beta=0.5",
+    "dcbn-vae": "dcbn-vae-nsl-kdd",
 }
 
 _EXTRA = "sklearn.ensemble.ExtraTreesClassifier:n_estimators="

@@ -55,3 +55,22 @@ def test_a_forest_shows_its_trees_and_the_time_left(capsys, monkeypatch):
     bar = stream.getvalue()
     assert "12/12" in bar and "tree" in bar
     assert len(forest.estimators_) == 12 and not forest.warm_start
+
+
+def test_the_default_is_the_model_chosen_on_validation_data():
+    """DCBN-VAE with every setting the NSL-KDD tune was measured with
+    (filtering off, whatever the sampler's defaults become), then 50 extra
+    trees: the candidate docs/web.rst reports."""
+    from imblearn_vae import NSL_KDD_TUNED
+    from imblearn_vae.detector import build_pipeline
+    from imblearn_vae.web.training import DEFAULT_MODEL
+
+    pipeline = build_pipeline(DEFAULT_MODEL["sampler"], DEFAULT_MODEL["classifier"],
+                              0, "cpu")  # fmt: skip
+    sampler, forest = pipeline.named_steps["balance"], pipeline.named_steps["classify"]
+    params = sampler.get_params()
+    assert {name: params[name] for name in NSL_KDD_TUNED} == NSL_KDD_TUNED
+    assert params["filter_generated"] is False
+    assert isinstance(forest, ExtraTreesClassifier) and forest.n_estimators == 50
+    # grown until each leaf holds one class: a score is a share of tree votes
+    assert forest.min_samples_leaf == 1 and forest.max_depth is None
