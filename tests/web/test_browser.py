@@ -13,6 +13,7 @@ default model (docs/web.rst, "Using the site").
 """
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,12 @@ from .servers import serving
 from .test_pages import csv_bytes
 
 pytestmark = pytest.mark.slow
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright's Python package is not installed"
+)
+#: Waits for what it checks (a count, a text): the page may still be loading.
+expect = sync_api.expect
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,9 +51,6 @@ def shoot(page, path: Path, *, whole: bool = True) -> None:
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright's Python package is not installed"
-    )
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with sync_api.sync_playwright() as playwright:
@@ -85,7 +89,8 @@ def log_out_and_check_a_copied_cookie(browser, page, url: str) -> None:
     thief.goto(url + "/history")
     assert thief.url == url + "/history"
     page.get_by_role("button", name="Log out").click()
-    assert "You are logged out." in page.locator(".flash").inner_text()
+    # expect() waits for the next page: the one before has a flash of its own
+    expect(page.locator(".flash")).to_contain_text("You are logged out.")
     thief.goto(url + "/history")
     assert thief.url.startswith(url + "/login")
     thief.context.close()
@@ -211,6 +216,7 @@ def upload_a_small_and_a_labelled_file(page, url, detector, tmp_path, screenshot
 
 def read_the_history_and_delete_an_upload(page, url, screenshots, labelled) -> None:
     page.get_by_role("link", name="History", exact=True).click()
+    page.wait_for_url(url + "/history")
     entries = page.locator("#history-table tbody tr")
     # newest first: the labelled file, the small file, the line, the form
     assert entries.count() == 4
@@ -220,14 +226,14 @@ def read_the_history_and_delete_an_upload(page, url, screenshots, labelled) -> N
     assert "five_connections.csv" in entries.nth(1).inner_text()
     shoot(page, screenshots / "web_history.png")
     page.get_by_role("button", name="Delete five_connections.csv").click()
-    assert (
+    expect(page.locator(".flash")).to_contain_text(
         "Deleted five_connections.csv and its 5 prediction(s)."
-        in page.locator(".flash").inner_text()
     )
-    assert page.locator("#history-table tbody tr").count() == 3
+    expect(page.locator("#history-table tbody tr")).to_have_count(3)
     page.select_option("select[name=source]", "upload")
     page.get_by_role("button", name="Show").click()
-    assert page.locator("#history-table tbody tr").count() == 1
+    page.wait_for_url(re.compile(r"/history\?source=upload"))
+    expect(page.locator("#history-table tbody tr")).to_have_count(1)
 
 
 def test_the_site_in_a_browser(browser, served_model, tmp_path, screenshots,
