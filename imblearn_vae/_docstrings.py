@@ -50,7 +50,9 @@ _training_parameters = """epochs : int or "auto", default=120
         Number of torch threads used while fitting and sampling; the previous
         setting is restored afterwards. ``None`` keeps torch's setting but
         uses no more threads than the machine has idle cores (the cores
-        minus the 1-minute load average, at least one): torch's threads wait
+        minus those other processes kept busy over the last tenth of a
+        second, at least one; the 1-minute load average where ``/proc`` is
+        not there): torch's threads wait
         for each other at every operation, and on busy cores two threads
         trained several times slower than one.
 

@@ -2,6 +2,7 @@
 optimiser."""
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -151,14 +152,63 @@ def torch_threads(n_threads: int | None) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
-def idle_cores() -> int:
-    """Cores not taken by other work: the cores minus the 1-minute load, >= 1.
+#: How long :func:`busy_cores` watches the machine, and how long its answer holds.
+BUSY_SAMPLE_SECONDS = 0.1
+BUSY_REUSE_SECONDS = 2.0
+_last_busy: tuple[float, float] | None = None  # (time.monotonic(), busy cores)
 
-    Where the load average is not known (Windows), all the cores.
+
+def idle_cores() -> int:
+    """Cores not taken by other work: the cores minus :func:`busy_cores`, >= 1.
+
+    Where neither measure is known (Windows), all the cores.
     """
     cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
+    busy = busy_cores()
+    if busy is None:
         return cores
-    return max(1, min(cores, int(cores - load + 0.5)))
+    return max(1, min(cores, int(cores - busy + 0.5)))
+
+
+def busy_cores() -> float | None:
+    """How many cores other processes keep busy now.
+
+    On Linux, the CPU time the whole machine spent outside idle over
+    :data:`BUSY_SAMPLE_SECONDS`, less this process's own (``/proc/stat``,
+    ``/proc/self/stat``), reused for :data:`BUSY_REUSE_SECONDS` so that many
+    small fits do not each wait. The 1-minute load average trails by a minute
+    or more: right after other work ends (this process's own SMOTE, a
+    finished job) it still reads about 1, and a sampler on a machine gone
+    quiet took one thread and trained a third slower. Elsewhere the 1-minute
+    load average; None where neither is known.
+    """
+    global _last_busy
+    now = time.monotonic()
+    if _last_busy is not None and now - _last_busy[0] < BUSY_REUSE_SECONDS:
+        return _last_busy[1]
+    try:
+        before = _cpu_ticks()
+        time.sleep(BUSY_SAMPLE_SECONDS)
+        after = _cpu_ticks()
+    except (OSError, ValueError, IndexError):
+        try:
+            return os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return None
+    total, busy, own = (a - b for a, b in zip(after, before, strict=True))
+    cores = os.cpu_count() or 1
+    value = max(0.0, (busy - own) / total * cores) if total > 0 else 0.0
+    _last_busy = (now, value)
+    return value
+
+
+def _cpu_ticks() -> tuple[int, int, int]:
+    """All CPUs' ticks, their busy ticks, and this process's (user + system)."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:9]]
+    # user nice system idle iowait irq softirq steal
+    total, idle = sum(fields), fields[3] + fields[4]
+    with open("/proc/self/stat") as stat:
+        # the command name may hold spaces: count fields after its ")"
+        own = stat.read().rpartition(")")[2].split()
+    return total, total - idle, int(own[11]) + int(own[12])

@@ -1,5 +1,6 @@
 """The samplers' optimiser and threads (imblearn_vae/_runtime.py)."""
 
+import os
 import subprocess
 import sys
 
@@ -67,8 +68,36 @@ def test_make_adam_falls_back_to_torch_optim_without_the_kernel(monkeypatch):
 )
 def test_idle_cores(monkeypatch, load, cores, expected):
     monkeypatch.setattr("os.cpu_count", lambda: cores)
-    monkeypatch.setattr("os.getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(_runtime, "busy_cores", lambda: load)
     assert _runtime.idle_cores() == expected
+
+
+def test_busy_cores_leave_out_this_process(monkeypatch):
+    # 200 ticks of 2 cores: 200 busy, 100 of them this process's own
+    ticks = iter([(1000, 500, 100), (1200, 700, 200)])
+    monkeypatch.setattr(_runtime, "_cpu_ticks", lambda: next(ticks))
+    monkeypatch.setattr(_runtime, "_last_busy", None)
+    monkeypatch.setattr(_runtime, "BUSY_SAMPLE_SECONDS", 0.0)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert _runtime.busy_cores() == pytest.approx(1.0)
+    assert _runtime.busy_cores() == pytest.approx(1.0)  # reused, not sampled again
+
+
+def test_busy_cores_fall_back_to_the_load_average(monkeypatch):
+    def no_proc():
+        raise OSError("no /proc here")
+
+    monkeypatch.setattr(_runtime, "_cpu_ticks", no_proc)
+    monkeypatch.setattr(_runtime, "_last_busy", None)
+    monkeypatch.setattr("os.getloadavg", lambda: (1.5, 1.0, 0.5))
+    assert _runtime.busy_cores() == 1.5
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="reads Linux's /proc")
+def test_busy_cores_measure_this_machine(monkeypatch):
+    monkeypatch.setattr(_runtime, "_last_busy", None)
+    busy = _runtime.busy_cores()
+    assert 0.0 <= busy <= os.cpu_count()
 
 
 def test_filtered_rows_lie_in_their_class_region_and_counts_hold():

@@ -561,7 +561,7 @@ def test_threads_default_to_the_idle_cores(imbalanced, monkeypatch, load, n_thre
                                            expected):  # fmt: skip
     # Two torch threads on two busy cores stall each other at every operation.
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    monkeypatch.setattr("os.getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr("imblearn_vae._runtime.busy_cores", lambda: load)
     X, y = imbalanced
     seen = []
     sampler = fast(DCBNVAESampler, epochs=1, n_threads=n_threads)
