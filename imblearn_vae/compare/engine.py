@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import torch
 from joblib import Parallel, delayed
-from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from threadpoolctl import threadpool_limits
 from torch.utils.flop_counter import FlopCounterMode
 
 from ..base import BaseGenerativeSampler
+from ..metrics import scores
 from ..nn import count_parameters
 from .classifiers import build_classifier, weight_classes
 from .data import Table, make_table_preprocessor
@@ -344,27 +344,6 @@ def save_predictions(out: Path, row: dict, predicted: np.ndarray) -> Path:
     )  # fmt: skip
     np.save(path, predicted.astype(str))
     return path
-
-
-def scores(y_true, y_pred, labels) -> dict:
-    """Accuracy, weighted and macro scores, per-class recall, F1 and precision."""
-    precision, recall, f1, _ = precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0
-    )
-    weighted = precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, average="weighted", zero_division=0
-    )
-    present = np.isin(labels, np.unique(y_true))  # macro over classes in the set
-    return {
-        "accuracy": accuracy_score(y_true, y_pred),
-        "precision_weighted": weighted[0],
-        "recall_weighted": weighted[1],
-        "f1_weighted": weighted[2],
-        "f1_macro": float(np.mean(f1[present])) if present.any() else 0.0,
-        **{f"recall_{c}": v for c, v in zip(labels, recall, strict=True)},
-        **{f"f1_{c}": v for c, v in zip(labels, f1, strict=True)},
-        **{f"precision_{c}": v for c, v in zip(labels, precision, strict=True)},
-    }
 
 
 def _hint(error: Exception, train: Table) -> str:
