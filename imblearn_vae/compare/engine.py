@@ -282,19 +282,9 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> TaskResul
     train, test = comparison.train, comparison.test
     preprocess = make_table_preprocessor(train).fit(train.X)
     sampler = method.build(seed, n_threads=threads, device=comparison.device)
-    # Raw methods get the table; the others the matrix the classifier sees.
-    X_encoded = None if method.info.raw else preprocess.transform(train.X)
-    start = time.perf_counter()
-    X_raw = None
-    if sampler is None:
-        X_balanced, y_balanced = X_encoded, train.y
-    elif method.info.raw:
-        X_raw, y_balanced = sampler.fit_resample(train.X, train.y)
-    else:
-        X_balanced, y_balanced = sampler.fit_resample(X_encoded, train.y)
-    sampler_seconds = time.perf_counter() - start
-    if X_raw is not None:  # the classifier's preprocessing follows the balancing
-        X_balanced = preprocess.transform(pd.DataFrame(X_raw, columns=train.X.columns))
+    X_balanced, y_balanced, X_raw, sampler_seconds = _balance(
+        method.steps(sampler, preprocess), train
+    )
     cost = generator_cost(sampler, train, X_raw, X_balanced, preprocess)
     X_test = preprocess.transform(test.X)
 
@@ -334,6 +324,38 @@ def _run_task(comparison, method, seed, classifiers, threads, base) -> TaskResul
         )
         result.rows.append(row)
     return result
+
+
+def _balance(steps, train: Table) -> tuple[np.ndarray, np.ndarray, object, float]:
+    """Run a method's steps (:meth:`Method.steps`) on the training rows.
+
+    The steps run one at a time, not as a pipeline, so that the sampler is
+    timed alone and the preprocessing stays the one fitted on the training
+    table itself (a pipeline would refit it on the balanced rows).
+
+    Returns
+    -------
+    X_balanced : ndarray
+        The matrix the classifier is fitted on.
+    y_balanced : ndarray
+    X_raw : array-like or None
+        The balanced table, where the sampler balanced the table itself.
+    sampler_seconds : float
+    """
+    X, y, X_raw, sampler_seconds = train.X, train.y, None, 0.0
+    encoded = False
+    for name, step in steps:
+        if name == "preprocess":
+            if X_raw is not None:  # a sampler may give an array back
+                X = pd.DataFrame(X_raw, columns=train.X.columns)
+            X, encoded = step.transform(X), True
+            continue
+        start = time.perf_counter()
+        X, y = step.fit_resample(X, y)
+        sampler_seconds = time.perf_counter() - start
+        if not encoded:
+            X_raw = X
+    return X, y, X_raw, sampler_seconds
 
 
 def save_predictions(out: Path, row: dict, predicted: np.ndarray) -> Path:

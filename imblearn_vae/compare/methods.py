@@ -202,6 +202,34 @@ class Method:
                 params.setdefault("categorical_features", "auto")
         return self.info.build(random_state=random_state, **params)
 
+    def steps(self, sampler, preprocess) -> list[tuple[str, object]]:
+        """The steps before the classifier, in the order this method needs.
+
+        A ``raw`` method's sampler balances the table itself, before the
+        preprocessing that makes the classifier's matrix; any other sampler
+        balances that matrix. Without a sampler (None) only the
+        preprocessing is left. The detector's pipeline and the comparison's
+        engine both take the order from here.
+
+        Parameters
+        ----------
+        sampler : object or None
+            What :meth:`build` gave.
+        preprocess : transformer
+            The table's preprocessing (the one-hot, min-max scaled matrix).
+
+        Returns
+        -------
+        list of (str, object)
+            ``("balance", sampler)`` and ``("preprocess", preprocess)``
+            pairs, as a :class:`~imblearn.pipeline.Pipeline` names them.
+        """
+        if sampler is None:
+            return [("preprocess", preprocess)]
+        if self.info.raw:
+            return [("balance", sampler), ("preprocess", preprocess)]
+        return [("preprocess", preprocess), ("balance", sampler)]
+
 
 def parse_method(spec: str) -> Method:
     """``"smote"`` or ``"dcbn-vae:epochs=20,beta=0.5"`` as a :class:`Method`.

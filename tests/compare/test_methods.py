@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 from imblearn.over_sampling import SMOTE
 
@@ -53,3 +54,44 @@ def test_classifiers_by_name_and_import_path():
         build_classifier("sklearn.ensemble.NoSuchForest", seed=0)
     with pytest.raises(ValueError, match="not a scikit-learn classifier"):
         build_classifier("sklearn.preprocessing.StandardScaler", seed=0)
+
+
+@pytest.mark.parametrize(
+    ("spec", "first"), [("dcbn-vae", "balance"), ("smote", "preprocess")]
+)
+def test_the_engine_and_the_detector_balance_at_the_same_step(
+    spec, first, traffic_frame, tmp_path, monkeypatch
+):
+    """A raw method balances the table, any other the classifier's matrix: in
+    a comparison and in a detector's pipeline alike (issue 25)."""
+    from imblearn.over_sampling import RandomOverSampler
+
+    from imblearn_vae.compare import Comparison, Method, prepare_table
+    from imblearn_vae.compare.engine import run_task
+    from imblearn_vae.detector import build_pipeline
+
+    seen = []
+
+    class Recorder(RandomOverSampler):
+        """Stands in for the method's sampler (a DCBN-VAE would train)."""
+
+        def fit_resample(self, X, y):
+            seen.append(X)
+            return super().fit_resample(X, y)
+
+    def build(self, random_state, **settings):
+        return Recorder(random_state=random_state)
+
+    monkeypatch.setattr(Method, "build", build)
+    detector_steps = [name for name, _ in build_pipeline(spec, "dt", seed=0).steps]
+    table = prepare_table(traffic_frame, "class")
+    method = parse_method(spec)
+    comparison = Comparison(table, table, [method], ["dt"], [0], tmp_path)
+    result = run_task(comparison, method, 0, ["dt"], threads=1)
+    assert result.rows[0]["status"] == "ok", result.rows[0]["error"]
+    assert len(seen) == 1
+    engine_first = "balance" if isinstance(seen[0], pd.DataFrame) else "preprocess"
+    assert detector_steps[0] == engine_first == first
+    assert detector_steps == [name for name, _ in method.steps(Recorder(), None)] + [
+        "classify"
+    ]
