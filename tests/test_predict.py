@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imblearn_vae.cli import main
-from imblearn_vae.detector import Feature, _check_value, save_detector, train_detector
+from imblearn_vae.detector import Feature, check_value, save_detector, train_detector
 from imblearn_vae.predict import InputError, score_input
 from imblearn_vae.predict._check import check_frame
 from imblearn_vae.predict._csv import CsvReader
@@ -227,7 +227,7 @@ def test_numbers_are_valid_exactly_when_the_detector_says_so(texts):
         expected = []
         for position, line in enumerate(rows.lines.tolist()):
             text = texts[line - 2]
-            rule = {f.name: _check_value(f, text) for f in features}
+            rule = {f.name: check_value(f, text) for f in features}
             refused = {name: p for name, (_, p) in rule.items() if p}
             assert {f: m for p, f, m in problems if p == position} == refused, text
             assert ok[position] == (not refused), text

@@ -1,7 +1,7 @@
 """The detector's input checks, a whole batch of rows at a time.
 
 There is one rule for what a valid value is: the detector's own
-(:func:`imblearn_vae.detector._check_value`, which the web form and the API
+(:func:`imblearn_vae.detector.check_value`, which the web form and the API
 use through :meth:`~imblearn_vae.detector.Detector.check_rows`). This module
 only adds a fast path: numpy finds the cells that certainly pass (a number
 parsed by pandas that is finite, whole and exact where it must be an integer,
@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..detector import LABEL_COLUMNS, Feature, _check_value
+from ..detector import LABEL_COLUMNS, Feature, check_value
 
 INT64_MAX = np.iinfo(np.int64).max
 
@@ -107,7 +107,7 @@ def check_frame(
             if doubtful is not None and (inexact := doubtful(feature.name)) is not None:
                 sure &= ~inexact
         for position in np.flatnonzero(~sure).tolist():
-            value, problem = _check_value(feature, cell(position, feature.name))
+            value, problem = check_value(feature, cell(position, feature.name))
             if problem:
                 ok[position] = False
                 problems.append((position, feature.name, problem))

@@ -8,7 +8,7 @@ small requests, so :class:`Scorer` does the same work on numpy arrays:
 
 - the checks take every cell that certainly passes in bulk (a JSON number
   in range, a category spelt as in training) and give every other cell to
-  the detector's own rule (:func:`imblearn_vae.detector._check_value`), so
+  the detector's own rule (:func:`imblearn_vae.detector.check_value`), so
   the messages and the accepted values are the rule's;
 - the usual NSL-KDD preprocessing (one-hot categories, min-max or standard
   scaled numbers) is rebuilt from the fitted transformer as array
@@ -27,7 +27,7 @@ from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
 
-from ..detector import ECHO_LIMIT, LABEL_COLUMNS, Detector, RowError, _check_value
+from ..detector import ECHO_LIMIT, LABEL_COLUMNS, Detector, RowError, check_value
 
 #: The columns of checked rows: a feature's name -> its values (category
 #: codes into ``Feature.categories``, int64 or float64), one per row.
@@ -132,7 +132,7 @@ class Scorer:
             if objects[row] is None:
                 column[row] = 0  # no fields: the row's error is said already
                 continue
-            value, problem = _check_value(feature, values[row])
+            value, problem = check_value(feature, values[row])
             if problem:
                 problems.append((row, problem))
             elif feature.kind == "categorical":

@@ -83,6 +83,26 @@ def test_a_cnn_detector_keeps_its_weights_as_tensors(tmp_path):
     np.testing.assert_allclose(again.pipeline.predict_proba(frame), expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize("network", [False, True], ids=["tree", "cnn"])
+def test_the_file_names_no_class_of_the_detector_package(network, tmp_path):
+    """Detector and Feature are rebuilt from plain JSON, never by import path,
+    so files saved when they lived in ``imblearn_vae/detector.py`` load now
+    that it is a package (issue 25)."""
+    import skops.io
+
+    from imblearn_vae.classifiers import CNNClassifier
+
+    classifier = CNNClassifier(epochs=1, filters=4, dense_width=8) if network else None
+    path = save_detector(small_detector(classifier), tmp_path / "d.model")
+    with zipfile.ZipFile(io.BytesIO(_payload(path.read_bytes()))) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    types = skops.io.get_untrusted_types(data=members.pop("pipeline.skops"))
+    assert not [t for t in types if t.startswith("imblearn_vae.detector")]
+    members.pop("network.pt", None)  # tensors only
+    for name, content in members.items():
+        assert b"imblearn_vae.detector" not in content, name
+
+
 def _payload(data: bytes) -> bytes:
     return data[data.index(b"\n", len(MAGIC)) + 1 :]
 
