@@ -27,13 +27,13 @@ import numpy as np
 import torch
 from _common import REPO_ROOT, default_data_home, markdown
 from nsl_kdd import test_halves
-from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from imblearn_vae.compare.classifiers import build_classifier
 from imblearn_vae.compare.methods import parse_method
 from imblearn_vae.datasets import fetch_nsl_kdd
 from imblearn_vae.datasets._nsl_kdd import make_nsl_kdd_preprocessor
 from imblearn_vae.detector import Detector, feature_schema
+from imblearn_vae.metrics import scores
 from imblearn_vae.web.scoring import Scorer
 
 #: The candidate balancing methods: none, and DCBN-VAE with the settings
@@ -88,16 +88,14 @@ def fit_candidates(args, train, samplers, classifiers):
 
 
 def scores_on(pipeline, X, y, labels) -> dict:
-    predicted = pipeline.predict(X)
-    _, recall, _, _ = precision_recall_fscore_support(
-        y, predicted, labels=labels, zero_division=0
-    )
+    """The detector's scores (:func:`imblearn_vae.metrics.scores`), as columns."""
+    found = scores(y, pipeline.predict(X), labels)
     row = {
-        "accuracy": float(np.mean(predicted == y)),
-        "weighted F1": float(f1_score(y, predicted, average="weighted")),
-        "macro F1": float(f1_score(y, predicted, labels=labels, average="macro")),
+        "accuracy": float(found["accuracy"]),
+        "weighted F1": float(found["f1_weighted"]),
+        "macro F1": found["f1_macro"],
     }
-    row.update({f"recall {c}": float(r) for c, r in zip(labels, recall, strict=True)})
+    row.update({f"recall {c}": float(found[f"recall_{c}"]) for c in labels})
     return row
 
 
