@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .._columns import inferred_categorical
+
 #: Columns of an NSL-KDD file that are labels, not features.
 LABEL_COLUMNS = ("label", "attack", "class", "target", "difficulty", "category")
 
@@ -141,14 +143,15 @@ def feature_schema(X: pd.DataFrame) -> list[Feature]:
     (fractions in [0, 1] in training) stay in [0, 1].
     """
     features = []
+    categorical = set(inferred_categorical(X))  # the package's one rule
     for name in X.columns:
         column = X[name]
-        if column.dtype.name == "category" or column.dtype == object:
+        if name in categorical:
             categories = sorted(str(c) for c in pd.unique(column.astype(str)))
             features.append(Feature(name, "categorical", categories))
             continue
         low, high = float(column.min()), float(column.max())
-        integer = column.dtype.kind in "iub"
+        integer = column.dtype.kind in "iu"
         rate = not integer and low >= 0 and high <= 1
         features.append(
             Feature(

@@ -241,3 +241,27 @@ def test_the_held_out_half_is_the_benchmarks(monkeypatch):
     halves = nsl_kdd.test_halves(y)
     assert np.array_equal(validation, halves["validation"])
     assert np.array_equal(held_out, halves["held-out"])
+
+
+def test_feature_kinds_follow_the_package_rule_for_categories():
+    import pandas as pd
+
+    from imblearn_vae._columns import inferred_categorical
+    from imblearn_vae.detector import feature_schema
+
+    X = pd.DataFrame(
+        {
+            "flag": pd.Categorical(["SF", "S0", "SF"]),
+            "protocol": ["tcp", "udp", "tcp"],
+            "urgent": [True, False, True],
+            "count": [1, 2, 3],
+            "rate": [0.0, 0.5, 1.0],
+        }
+    )
+    kinds = {f.name: f.kind for f in feature_schema(X)}
+    assert kinds == {"flag": "categorical", "protocol": "categorical",
+                     "urgent": "categorical", "count": "integer",
+                     "rate": "number"}  # fmt: skip
+    assert [n for n, k in kinds.items() if k == "categorical"] == (
+        inferred_categorical(X)
+    )
