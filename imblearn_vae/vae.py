@@ -315,7 +315,8 @@ class DCBNVAESampler(_BaseVAESampler):
     The reconstruction term is the squared error summed over the features of
     a row (then averaged over rows); ``history_`` records ``"loss"``,
     ``"reconstruction"`` and ``"kl"`` for each epoch. Training and generation
-    are deterministic on the CPU for a fixed ``random_state``.
+    are deterministic on the CPU for a fixed ``random_state`` and
+    ``n_threads`` (``None`` follows the idle cores).
 
     Sparse input is densified for the network; the output is sparse in the
     input's format.

@@ -117,7 +117,7 @@ def test_serve_with_no_arguments_trains_a_default_model_showing_progress(
     assert (tmp_path / "detector.model").exists()
     assert settings["SECRET_KEY"] == (tmp_path / "secret_key").read_text()
     said = capsys.readouterr().out
-    assert "2 minutes on two free cores" in said
+    assert "about a minute on two free cores" in said
     assert "step 2 of 2, classify (RandomForestClassifier): 125,973 rows" in said
     assert "10/10" in said  # the forest's bar
     assert "on its held-out half macro F1" in said
