@@ -78,7 +78,10 @@ def share_in_clusters(latent_sampling) -> float:
     X, y = two_clusters()
     sampler = fast(DCBNVAESampler, hidden_layer_sizes=(64,), latent_dim=4,
                    epochs=30, batch_size=64, learning_rate=2e-3,
-                   scaling="standard", latent_sampling=latent_sampling)  # fmt: skip
+                   scaling="standard", latent_sampling=latent_sampling,
+                   # the codes themselves, not the filter that would refuse
+                   # rows between the clusters (it is on by default)
+                   filter_generated=False)  # fmt: skip
     new = sampler.fit_resample(X, y)[0][len(X) :]
     distance = np.minimum(
         np.linalg.norm(new - 3, axis=1), np.linalg.norm(new + 3, axis=1)
