@@ -141,7 +141,10 @@ def torch_threads(n_threads: int | None) -> Iterator[None]:
     trained several times slower than one.
     """
     previous = torch.get_num_threads()
-    wanted = min(previous, idle_cores()) if n_threads is None else n_threads
+    if n_threads is not None:
+        wanted = n_threads
+    else:  # one thread needs no look at the machine (idle_cores waits 0.1 s)
+        wanted = previous if previous == 1 else min(previous, idle_cores())
     if wanted == previous:
         yield
         return

@@ -78,7 +78,7 @@ def _add_serve(commands, site: argparse.ArgumentParser) -> None:
         description="Serve the detector's web application with gunicorn. With no "
         "arguments: SQLite, a secret key and a default model in the data folder, "
         "on http://127.0.0.1:8000. The first start with no model file trains the "
-        "default model (about 2 minutes on 2 cores, with progress and time left).",
+        "default model (about a minute on 2 free cores, with progress and time left).",
     )
     serve.add_argument(
         "--host",
