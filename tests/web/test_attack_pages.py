@@ -115,8 +115,13 @@ def test_private_pages_and_downloads_are_not_cached(alice, detector):
         assert response.headers["Cache-Control"] == "no-store", path
 
 
-def test_public_pages_may_be_cached(client):
-    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+@pytest.mark.parametrize("path", ["/", "/model"])
+def test_public_pages_may_be_cached(client, path):
+    """A visitor's pages are served (200) and not marked no-store: only
+    private answers are kept out of caches."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
 def test_the_500_page_is_the_sites_own(app, alice, monkeypatch):
