@@ -33,7 +33,7 @@ def _add_train(commands) -> None:
         help="a method of `compare`: none, smote, dcbn-vae, dcbn-vae:epochs=20, ...",
     )
     train.add_argument(
-        "--classifier", default="dt", help="dt, cnn, cnn-lstm, or an import path"
+        "--classifier", default="dt", help=compare_command.CLASSIFIERS_HELP
     )
     train.add_argument("--target", choices=["category", "binary"], default="category")
     train.add_argument("--seed", type=int, default=0)

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ..datasets import load_bot_iot, load_nsl_kdd
-from .classifiers import build_classifier, classifier_label
+from .classifiers import CLASSIFIERS, NEEDS, build_classifier, classifier_label
 from .methods import DEFAULT_METHODS, METHODS, parse_method
 
 if TYPE_CHECKING:
@@ -36,6 +36,12 @@ examples:
       --label category
   imblearn-vae compare data.parquet --label y --methods smote "dcbn-vae:epochs=20"
 """
+
+#: The classifiers' help, from the registry (``train --classifier`` too).
+CLASSIFIERS_HELP = (
+    f"names from: {', '.join(CLASSIFIERS)} ({', '.join(NEEDS)}: the boosting "
+    "extra), or the import path of a scikit-learn classifier (sklearn.svm.SVC:C=10)"
+)
 
 #: Readers of data sets whose files are not plain tables, by --loader name.
 LOADERS = {"bot-iot": load_bot_iot, "nsl-kdd": load_nsl_kdd}
@@ -93,8 +99,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--classifiers",
         nargs="+",
         default=["dt"],
-        help="dt, cnn, cnn-lstm, or an import path "
-        "(sklearn.ensemble.RandomForestClassifier)",
+        metavar="CLASSIFIER",
+        help=CLASSIFIERS_HELP,
     )
     parser.add_argument(
         "--classifier-epochs",

@@ -1,14 +1,18 @@
 """``imblearn-vae compare`` end to end on small tables."""
 
+import argparse
 import csv
 import json
+import re
 import subprocess
 import sys
 import time
 
 import pytest
 
-from imblearn_vae.cli import main
+from imblearn_vae.cli import build_parser, main
+from imblearn_vae.compare.classifiers import CLASSIFIERS
+from imblearn_vae.compare.methods import METHODS
 from tests.conftest import REPO_ROOT
 
 QUICK_VAE = "dcbn-vae:epochs=2,hidden_layer_sizes=(16,),latent_dim=4,batch_size=64"
@@ -89,6 +93,24 @@ def test_bad_input_is_refused_with_its_name(
         main(["compare", str(traffic_csv), "--out", str(tmp_path), *extra])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_help_names_every_classifier_and_method():
+    """Issue 29, item 1: ``--help`` lists every short name the registries
+    know (``hgb``, ``rf``, ... were named only in the docs)."""
+    parser = build_parser()[0]
+    (commands,) = [
+        a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    for command, flag, names in (
+        ("compare", "--classifiers", CLASSIFIERS),
+        ("compare", "--methods", METHODS),
+        ("train", "--classifier", CLASSIFIERS),
+    ):
+        (action,) = [a for a in commands[command]._actions if flag in a.option_strings]
+        words = set(re.findall(r"[\w-]+", action.help))
+        missing = [name for name in names if name not in words]
+        assert not missing, f"{command} {flag}'s help leaves out {missing}"
 
 
 @pytest.mark.slow
