@@ -1,8 +1,9 @@
-"""SDV's TVAE and CTGAN (the ``ctgan`` package) as imbalanced-learn over-samplers.
+"""The peers as imbalanced-learn over-samplers: TVAE, CTGAN and ForestFlow.
 
-The deep tabular generators a user would pick instead of ours. ``ctgan`` is
-an optional extra (``pip install imblearn-vae[peers]``) under the Business
-Source License: we call it, we do not copy its code.
+The tabular generators a user would pick instead of ours. SDV's ``ctgan``
+package (TVAE, CTGAN) and ``ForestDiffusion`` (ForestFlow) come with the
+optional extra (``pip install imblearn-vae[peers]``); ``ctgan`` is under the
+Business Source License: we call it, we do not copy its code.
 
 - :class:`TVAESampler` fits one TVAE per class that needs new rows (TVAE has
   no conditional sampling) on that class's rows alone.
@@ -10,6 +11,8 @@ Source License: we call it, we do not copy its code.
   a discrete column and samples each class with CTGAN's condition. The
   condition only raises the class's probability (training-by-sampling), so
   the rows of other classes are rejected and counted in ``rejected_``.
+- :class:`ForestFlowSampler` fits one ForestFlow model (gradient boosted
+  trees learn the flow) per class that needs new rows.
 """
 
 from numbers import Integral

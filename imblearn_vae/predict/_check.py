@@ -1,9 +1,11 @@
 """The detector's input checks, a whole batch of rows at a time.
 
 There is one rule for what a valid value is: the detector's own
-(:func:`imblearn_vae.detector.check_value`, which the web form and the API
-use through :meth:`~imblearn_vae.detector.Detector.check_rows`). This module
-only adds a fast path: numpy finds the cells that certainly pass (a number
+(:func:`imblearn_vae.detector.check_value`), which
+:meth:`~imblearn_vae.detector.Detector.check_rows` applies to every cell and
+the web form and the API apply through the site's
+:meth:`~imblearn_vae.web.scoring.Scorer.check`. This module only adds a fast
+path for a table: numpy finds the cells that certainly pass (a number
 parsed by pandas that is finite, whole and exact where it must be an integer,
 and within the feature's bounds; a category spelt exactly as in training).
 Every other cell goes, as it was written, to the detector's rule, which gives
