@@ -8,10 +8,13 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from imblearn_vae.cli import build_parser, main
+from imblearn_vae.compare import prepare_table, read_table, split_table
 from imblearn_vae.compare.classifiers import CLASSIFIERS
+from imblearn_vae.compare.engine import _file_name
 from imblearn_vae.compare.methods import METHODS
 from tests.conftest import REPO_ROOT
 
@@ -32,9 +35,18 @@ def test_compare_writes_tables_chart_and_resumes(traffic_csv, tmp_path, capsys):
     printed = capsys.readouterr().out
     runs = read_rows(out / "runs.csv")
     assert len(runs) == 6 and {r["status"] for r in runs} == {"ok"}
+    # Each run's scores are those of its saved predictions on the held-out
+    # 30% (the split the command makes with --split-seed 0).
+    _, test = split_table(prepare_table(read_table(traffic_csv), "class"), 0.3, 0)
+    flood = test.y == "flood"
     for run in runs:
-        assert 0.5 < float(run["test:accuracy"]) <= 1
-        assert float(run["test:recall_flood"]) >= 0
+        name = f"{_file_name(run['method'])}__{run['seed']}__dt.npy"
+        predicted = np.load(out / "predictions" / name)
+        accuracy = float(run["test:accuracy"])
+        assert accuracy == pytest.approx(np.mean(predicted == test.y))
+        assert 0.5 < accuracy <= 1
+        recall = float(run["test:recall_flood"])
+        assert recall == pytest.approx(np.mean(predicted[flood] == "flood"))
     vae = [r for r in runs if r["method"] == QUICK_VAE]
     assert {r["valid_categorical_share"] for r in vae} == {"1.0"}
     assert all(int(r["parameters"]) > 0 for r in vae)
@@ -45,7 +57,15 @@ def test_compare_writes_tables_chart_and_resumes(traffic_csv, tmp_path, capsys):
     assert "DCBN-VAE (epochs=2," in report
     summary = read_rows(out / "summary.csv")
     assert {r["method"] for r in summary} == {"none", "smote", QUICK_VAE}
-    assert all(float(r["f1_weighted_std"]) >= 0 for r in summary)
+    # mean and sample standard deviation over the two seeds, method by method
+    spread = []
+    for row in summary:
+        values = [float(r["test:f1_weighted"]) for r in runs
+                  if r["method"] == row["method"]]  # fmt: skip
+        assert float(row["f1_weighted_mean"]) == pytest.approx(np.mean(values))
+        assert float(row["f1_weighted_std"]) == pytest.approx(np.std(values, ddof=1))
+        spread.append(np.ptp(values))
+    assert max(spread) > 0  # the seeds differ somewhere: the std is tested
     assert (out / "chart_dt.png").stat().st_size > 10_000
 
     # Rerun: nothing left to do. A third seed: only its runs are added.

@@ -1,6 +1,7 @@
 """SDV's TVAE and CTGAN as over-samplers (needs the optional ctgan package)."""
 
 import builtins
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -30,15 +31,52 @@ def test_peers_bring_each_class_up_with_valid_rows(Sampler, table):
     assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
 
 
-def test_ctgan_counts_the_rows_its_condition_gave_to_other_classes(table):
-    pytest.importorskip("ctgan")
+class ConditionHalfKept:
+    """A stand-in for ``ctgan.CTGAN`` whose condition holds for two rows in
+    three: the others come out "normal". ``bytes`` tells the rows apart
+    (1: the class asked for, -1: another); ``given`` counts what it gave."""
+
+    def __init__(self, epochs, batch_size, enable_gpu):
+        self.given = {}
+
+    def set_random_state(self, seed):
+        pass
+
+    def fit(self, frame, discrete_columns):
+        self.label = discrete_columns[-1]
+
+    def sample(self, n, condition_column, condition_value):
+        assert condition_column == self.label
+        asked = np.arange(n) % 3 != 0
+        self.given.setdefault(condition_value, []).append((n, int((~asked).sum())))
+        return pd.DataFrame({
+            "bytes": np.where(asked, 1.0, -1.0), "rate": 0.5, "proto": "tcp",
+            self.label: np.where(asked, condition_value, "normal"),
+        })  # fmt: skip
+
+
+def test_ctgan_keeps_the_rows_of_the_class_and_counts_the_others(table, monkeypatch):
+    """``rejected_`` is the number of rows sampled under a class's condition
+    that came out another class; only the class's own rows are kept."""
+    from imblearn_vae.compare import peers
+
+    monkeypatch.setattr(
+        peers, "_import_ctgan", lambda: SimpleNamespace(CTGAN=ConditionHalfKept)
+    )
     X, y = table
     sampler = CTGANSampler(epochs=1, batch_size=50, random_state=0)
-    sampler.fit_resample(X, y)
-    assert set(sampler.rejected_) == {"scan", "flood"}
-    assert all(n >= 0 for n in sampler.rejected_.values())
-    # one epoch hardly learns the condition: most rows come out another class
-    assert sum(sampler.rejected_.values()) > 0
+    X_res, y_res = sampler.fit_resample(X, y)
+    given = sampler.model_.given
+    assert set(given) == {"scan", "flood"}
+    # 110 scan rows to make: two draws of 110 rows, 37 of each another class
+    assert given["scan"] == [(110, 37), (110, 37)]
+    assert sampler.rejected_ == {
+        klass: sum(other for _, other in draws) for klass, draws in given.items()
+    }
+    assert sampler.rejected_ == {"scan": 74, "flood": 88}
+    new_X, new_y = X_res.iloc[len(X) :], y_res[len(X) :]
+    assert pd.Series(new_y).value_counts().to_dict() == {"scan": 110, "flood": 130}
+    assert set(new_X["bytes"]) == {1.0}  # no row of another class kept
 
 
 def test_a_class_of_one_row_is_refused_with_a_way_on(table):
