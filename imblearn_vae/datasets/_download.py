@@ -39,15 +39,6 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     return Path(data_home).expanduser()
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def download(url: str, destination: Path, sha256: str, timeout: float = 60) -> Path:
     """Download ``url`` to ``destination`` atomically, checking its SHA-256.
 
