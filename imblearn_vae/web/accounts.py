@@ -7,6 +7,7 @@ file need not be.
 
 from flask import Flask
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from . import sessions
 from .auth import find_user
@@ -20,6 +21,7 @@ from .models import (
     db,
     utcnow,
 )
+from .names import name_problem
 from .passwords import password_problem
 
 
@@ -34,18 +36,22 @@ def _check_password(password: str, username: str) -> None:
 
 
 def create_user(app: Flask, username: str, password: str) -> User:
+    """A new user, with the sign-up page's rules for the name and password."""
     with app.app_context():
-        if not 3 <= len(username) <= 64 or username != username.strip():
-            raise OperatorError(
-                "A user name has 3 to 64 characters and no outer spaces."
-            )
+        problem = name_problem(username)
+        if problem:
+            raise OperatorError(f"The user name is refused: {problem}")
         if find_user(username) is not None:
             raise OperatorError(f"There is already a user {username!r}.")
         _check_password(password, username)
         user = User(username=username)
         user.set_password(password)
         db.session.add(user)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # made by the site meanwhile
+            db.session.rollback()
+            raise OperatorError(f"There is already a user {username!r}.") from None
         return user
 
 
@@ -92,8 +98,8 @@ def delete_user(user_id: int) -> None:
         (LoginSession, LoginSession.user_id),
     ):
         db.session.execute(delete(table).where(column == user_id))
-    # throttle.record_failure keeps names in lower case
-    failures = LoginFailure.username == user.username.lower()[:64]
+    # throttle.record_failure counts under the normal name
+    failures = LoginFailure.username == user.username_key
     db.session.execute(delete(LoginFailure).where(failures))
     db.session.execute(delete(User).where(User.id == user_id))
     db.session.commit()

@@ -6,18 +6,19 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from . import sessions, throttle
 from .forms import ActionForm, LoginForm, SignupForm
-from .models import User, db, verify_password
+from .models import User, db, hash_password
+from .names import name_key
 
 blueprint = Blueprint("auth", __name__)
 
@@ -25,21 +26,22 @@ blueprint = Blueprint("auth", __name__)
 #: learn which accounts exist.
 BAD_LOGIN = "Wrong user name or password."
 
+#: Sign-up says when a name is taken: a person choosing a name must learn it,
+#: and the sign-up limit per address (SIGNUP_RATE_LIMIT) keeps a visitor
+#: from probing many names (OWASP Authentication Cheat Sheet: on
+#: registration, throttle rather than hide).
+TAKEN = "This name is taken."
+
 #: A local path a browser cannot read as another host: one "/", then no
 #: second "/" or "\" (which browsers take as "/"); printable ASCII without
 #: spaces, so no tab or newline that browsers drop before parsing.
 _LOCAL_PATH = re.compile(r"/(?![/\\])[\x21-\x7e]*")
 
 
-def client_address() -> str:
-    # The client's address as ProxyFix leaves it: the proxy's own address
-    # unless TRUSTED_PROXIES says how many proxies to look through.
-    return request.remote_addr or "unknown"
-
-
 def find_user(username: str) -> User | None:
+    """The account named ``username`` in any case or Unicode form."""
     return db.session.scalar(
-        select(User).where(func.lower(User.username) == username.lower())
+        select(User).where(User.username_key == name_key(username))
     )
 
 
@@ -49,21 +51,39 @@ def signup():
         return redirect(url_for("pages.predict"))
     form = SignupForm()
     if form.validate_on_submit():
-        username = form.username.data
-        if find_user(username) is not None:
-            form.username.errors.append("This name is taken.")
+        # Hashed before the name is looked up: a taken name costs the same
+        # scrypt as a new one, so the time does not tell which.
+        hashed = hash_password(form.password.data)
+        user = _new_user(form.username.data, hashed)
+        if user is None:
+            form.username.errors.append(TAKEN)
         else:
-            user = User(username=username)
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.commit()
             sessions.start(user)
             flash("Welcome! Your account is ready.")
             response = redirect(url_for("pages.predict"))
-            throttle.set_device_cookie(response, username)
+            throttle.set_device_cookie(response, user.username)
             return response
     status = 400 if request.method == "POST" else 200
     return render_template("signup.html", form=form), status
+
+
+def _new_user(username: str, hashed: str) -> User | None:
+    """The new account, or None when the name is taken.
+
+    The look-up answers most requests; two requests for one name at once
+    both pass it, and the unique normal name in the database refuses the
+    second.
+    """
+    if find_user(username) is not None:
+        return None
+    user = User(username=username, password_hash=hashed)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return user
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -74,31 +94,24 @@ def login():
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("login.html", form=form), status
-    username, address = form.username.data.strip(), client_address()
-    device = throttle.trusted_device(username)
-    wait = throttle.wait_seconds(username, address, device)
-    if wait:
-        form.form_errors.append(
-            f"Too many failed log-ins for this account or from this address: "
-            f"try again in {wait} seconds (a browser you logged in with before "
-            "is not held back)."
-        )
-        response = make_response(render_template("login.html", form=form), 429)
-        response.headers["Retry-After"] = str(wait)
-        return response
+    username = form.username.data.strip()
     user = find_user(username)
     # Checked against a dummy hash when there is no such user: both answers
     # cost one scrypt, so timing does not tell which names exist.
-    if verify_password(user, form.password.data):
-        throttle.forget_device_failures(device)
+    right, wait = throttle.check_password(username, user, form.password.data)
+    if wait:
+        form.form_errors.append(throttle.held_back(wait))
+        return throttle.held_response(render_template("login.html", form=form), wait)
+    if right:
         sessions.start(user)
         response = redirect(
             safe_next(request.args.get("next")) or url_for("pages.predict")
         )
         throttle.set_device_cookie(response, username)
         return response
-    throttle.record_failure(username, address, device)
-    current_app.logger.info("failed log-in for an account from %s", address)
+    current_app.logger.info(
+        "failed log-in for an account from %s", throttle.client_address()
+    )
     form.form_errors.append(BAD_LOGIN)
     return render_template("login.html", form=form), 401
 

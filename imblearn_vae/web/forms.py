@@ -3,13 +3,19 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, StringField, ValidationError
-from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+from wtforms.validators import EqualTo, InputRequired, Length
 
+from .names import name_problem
 from .passwords import MAX_LENGTH, password_problem
 
-#: No control characters and no surrounding spaces; anything else is allowed
-#: (and rendered escaped).
-USERNAME_PATTERN = r"^\S(?:[^\x00-\x1f\x7f]*\S)?$"
+
+class NewName:
+    """A field validator: the user name passes :func:`~.names.name_problem`."""
+
+    def __call__(self, form, field):
+        problem = name_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class NewPassword:
@@ -27,11 +33,7 @@ class NewPassword:
 class SignupForm(FlaskForm):
     username = StringField(
         "User name",
-        validators=[
-            InputRequired(),
-            Length(min=3, max=64),
-            Regexp(USERNAME_PATTERN, message="No control characters or outer spaces."),
-        ],
+        validators=[InputRequired(), NewName()],
     )
     password = PasswordField("Password", validators=[InputRequired(), NewPassword()])
     confirm = PasswordField(

@@ -1,11 +1,13 @@
-"""Rate limits of the API (Flask-Limiter), per token and per address.
+"""Rate limits of the API and of sign-up (Flask-Limiter).
 
 Flask-Limiter is the Flask project's rate limiter: it counts in memory
 (:class:`WorkerMemoryStorage`), or in Redis / Memcached when
 ``RATELIMIT_STORAGE_URI`` names one (needed for one count across gunicorn
 workers: in memory each worker counts alone), and
-answers a request over its limit with 429 and ``Retry-After``. OWASP ASVS
-4.0 V11.1.4 (anti-automation), V2.2.1 (no unlimited guessing of tokens).
+answers a request over its limit with 429 and ``Retry-After``. The API's
+limits count per token and per address, sign-up tries per address. OWASP
+ASVS 4.0 V11.1.4 (anti-automation), V2.2.1 (no unlimited guessing of
+tokens).
 """
 
 import hashlib
@@ -107,4 +109,10 @@ def make_limiter(app: Flask) -> Limiter:
         _setting("API_AUTH_FAILURE_LIMIT"),
         deduct_when=lambda response: response.status_code == 401,
     )(blueprint)
+    # Every sign-up try counts, a taken name's included: one address can
+    # neither make accounts by the dozen nor probe which names exist.
+    signup = app.view_functions["auth.signup"]
+    app.view_functions["auth.signup"] = limiter.limit(
+        _setting("SIGNUP_RATE_LIMIT"), methods=["POST"]
+    )(signup)
     return limiter

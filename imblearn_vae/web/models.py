@@ -13,8 +13,16 @@ import secrets
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    mapped_column,
+    relationship,
+    validates,
+)
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from .names import name_key
 
 #: werkzeug's scrypt: memory-hard and slow on purpose (2**15 iterations).
 PASSWORD_METHOD = "scrypt"
@@ -31,16 +39,30 @@ def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The name as the user typed it, shown on the pages.
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Its normal form (names.name_key), set with it: the name accounts are
+    #: found, compared and counted by; unique, so no two accounts share one.
+    username_key: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 
+    @validates("username")
+    def _keep_the_key(self, _, username: str) -> str:
+        # every way a name is set (sign-up, the operator's command) sets its key
+        self.username_key = name_key(username)
+        return username
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.password_hash = hash_password(password)
 
     def get_id(self) -> str:
         # Flask-Login keeps this in the cookie: the session's key, not the
@@ -64,9 +86,7 @@ def verify_password(user: User | None, password: str) -> bool:
     if user is not None:
         return check_password_hash(user.password_hash, password)
     if not _dummy_hash:
-        _dummy_hash.append(
-            generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
-        )
+        _dummy_hash.append(hash_password(secrets.token_hex(16)))
     check_password_hash(_dummy_hash[0], password)
     return False
 

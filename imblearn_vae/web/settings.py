@@ -26,6 +26,7 @@ ENVIRONMENT = {
     "API_RATE_LIMIT": "120 per minute",  # per token
     "API_ADDRESS_RATE_LIMIT": "600 per minute",  # per client address
     "API_AUTH_FAILURE_LIMIT": "20 per minute",  # refused tokens per address
+    "SIGNUP_RATE_LIMIT": "5 per minute;20 per day",  # sign-up tries per address
     "RATELIMIT_STORAGE_URI": "worker-memory://",  # limits.WorkerMemoryStorage
 }
 

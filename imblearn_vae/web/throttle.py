@@ -9,16 +9,23 @@ raise on purpose). A browser with the owner's device cookie is not held by
 those counters, so guessing from elsewhere cannot lock the owner out; its
 own failures are counted per cookie, and a cookie that fails too often is
 trusted no more. OWASP ASVS 4.0 V2.2.1, NIST SP 800-63B 5.2.2.
+
+Every check of a password a person types goes through
+:func:`check_password`, and so through the same counts: the log-in, and the
+password asked again to change it or to delete the account (a stolen
+session cookie must not guess the password behind it). Accounts are counted
+under their normal name (:func:`~.names.name_key`).
 """
 
 import datetime
 import secrets
 
-from flask import current_app, request
+from flask import current_app, make_response, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
-from .models import LoginFailure, db, utcnow
+from .models import LoginFailure, User, db, utcnow, verify_password
+from .names import name_key
 
 #: Failures are counted over this window.
 WINDOW = datetime.timedelta(hours=24)
@@ -37,6 +44,61 @@ DEVICE_COOKIE = "device"
 DEVICE_COOKIE_DAYS = 365
 
 
+def client_address() -> str:
+    """The client's address as ProxyFix leaves it: the proxy's own address
+    unless TRUSTED_PROXIES says how many proxies to look through."""
+    return request.remote_addr or "unknown"
+
+
+def check_password(username: str, user: User | None, password: str) -> tuple[bool, int]:
+    """Check ``password`` for the account named ``username``, within the limits.
+
+    Parameters
+    ----------
+    username : str
+        The account's name as typed (any case or form).
+    user : User or None
+        Its user; None when there is no such account (the check then costs
+        the same, against a dummy hash).
+    password : str
+
+    Returns
+    -------
+    right : bool
+        Whether the password is the user's; a right one clears this
+        browser's device failures, a wrong one is counted.
+    wait : int
+        Seconds to wait before the next try, 0 when the password was
+        checked; when not 0 it was not even checked (too many failures).
+    """
+    address = client_address()
+    device = trusted_device(username)
+    wait = wait_seconds(username, address, device)
+    if wait:
+        return False, wait
+    if verify_password(user, password):
+        forget_device_failures(device)
+        return True, 0
+    record_failure(username, address, device)
+    return False, 0
+
+
+def held_back(wait: int) -> str:
+    """The message of a password try that must wait ``wait`` seconds."""
+    return (
+        "Too many wrong passwords for this account or from this address: try "
+        f"again in {wait} seconds (a browser you logged in with before is not "
+        "held back)."
+    )
+
+
+def held_response(page: str, wait: int):
+    """A page that says to wait (429), with ``Retry-After``."""
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="device-cookie")
 
@@ -48,7 +110,7 @@ def trusted_device(username: str) -> str | None:
         name, device = _serializer().loads(cookie, max_age=DEVICE_COOKIE_DAYS * 86400)
     except (BadSignature, ValueError, TypeError):
         return None
-    if name != username.lower() or _count(LoginFailure.device == device) >= (
+    if name != name_key(username) or _count(LoginFailure.device == device) >= (
         DEVICE_FAILURES
     ):
         return None
@@ -57,7 +119,7 @@ def trusted_device(username: str) -> str | None:
 
 def set_device_cookie(response, username: str) -> None:
     """Give the browser a device cookie for ``username`` (after a log-in)."""
-    value = _serializer().dumps([username.lower(), secrets.token_hex(8)])
+    value = _serializer().dumps([name_key(username), secrets.token_hex(8)])
     response.set_cookie(
         DEVICE_COOKIE,
         value,
@@ -73,8 +135,9 @@ def wait_seconds(username: str, address: str, device: str | None) -> int:
     if device is not None:
         return 0
     untrusted = LoginFailure.device.is_(None)
+    account = LoginFailure.username == name_key(username)[:64]
     waits = [
-        _wait(LoginFailure.username == username.lower(), ACCOUNT_FREE, extra=untrusted),
+        _wait(account, ACCOUNT_FREE, extra=untrusted),
         _wait(LoginFailure.address == address, ADDRESS_FREE, extra=untrusted),
     ]
     return max(waits)
@@ -82,7 +145,7 @@ def wait_seconds(username: str, address: str, device: str | None) -> int:
 
 def record_failure(username: str, address: str, device: str | None) -> None:
     db.session.add(
-        LoginFailure(username=username.lower()[:64], address=address, device=device)
+        LoginFailure(username=name_key(username)[:64], address=address, device=device)
     )
     db.session.commit()
 

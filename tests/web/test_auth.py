@@ -38,7 +38,7 @@ def test_sign_up_logs_in_and_log_out_logs_out(client):
         ("al", PASSWORD, PASSWORD, "between 3 and 64"),
         ("bob", "short", "short", "at least 12 characters"),
         ("bob", PASSWORD, PASSWORD + "x", "The passwords differ."),
-        (" bob", PASSWORD, PASSWORD, "No control characters or outer spaces."),
+        (" bob", PASSWORD, PASSWORD, "no spaces before or after"),
     ],
 )
 def test_sign_up_refusals_name_the_field(client, app, username, password, confirm,

@@ -170,8 +170,72 @@ def test_0003_goes_back_to_uploads_with_the_rows(bare_app):
         db.engine.dispose()
 
 
+#: Users as revisions 0002 and 0003 could hold them: names compared with the
+#: database's lower(), which SQLite applies to ASCII only (issue 28, item 2).
+OLD_NAMES = {10: "émile", 11: "Émile", 12: "Ölaf", 13: "STRASSE", 14: "Straße",
+             15: "user-14", 16: "bob"}  # fmt: skip
+#: What 0004 makes of them: the oldest keeps a shared name, the later ones
+#: are renamed user-<id> (user-14 being taken, user-14-2).
+NEW_NAMES = {10: ("émile", "émile"), 11: ("user-11", "user-11"),
+             12: ("Ölaf", "ölaf"), 13: ("STRASSE", "strasse"),
+             14: ("user-14-2", "user-14-2"), 15: ("user-14", "user-14"),
+             16: ("bob", "bob")}  # fmt: skip
+
+
+def old_names(app) -> None:
+    """OLD_NAMES, and failed log-ins stored under lower() of what was typed."""
+    from sqlalchemy import column, insert, table
+
+    user = table("user", *(column(name) for name in (
+        "id", "username", "password_hash", "created_at")))  # fmt: skip
+    failure = table("login_failure", *(column(name) for name in (
+        "username", "address", "created_at")))  # fmt: skip
+    day = datetime.datetime(2026, 1, 2)
+    with app.app_context(), db.engine.begin() as connection:
+        for id_, name in OLD_NAMES.items():
+            connection.execute(insert(user).values(
+                id=id_, username=name, password_hash="x", created_at=day))  # fmt: skip
+        for typed in ("ölaf", "o\u0308laf", "straße", "bob"):
+            connection.execute(insert(failure).values(
+                username=typed, address="192.0.2.1", created_at=day))  # fmt: skip
+
+
+def check_names(app, warnings: str) -> None:
+    from imblearn_vae.web.auth import find_user
+    from imblearn_vae.web.models import LoginFailure, User
+
+    with app.app_context():
+        found = {
+            u.id: (u.username, u.username_key) for u in User.query.filter(User.id >= 10)
+        }
+        assert found == NEW_NAMES
+        failures = db.session.scalars(db.select(LoginFailure.username)).all()
+        assert sorted(failures) == ["bob", "strasse", "ölaf", "ölaf"]
+        assert find_user("ÉMILE").id == 10 and find_user("User-11").id == 11
+    for old, new in (("Émile", "user-11"), ("Straße", "user-14-2")):
+        assert f"user {old!r} is renamed {new!r}" in warnings
+
+
+def test_0004_gives_every_user_one_normal_name(bare_app, caplog):
+    """0004: the normal form of each name, unique; accounts whose names
+    became one are renamed (their rows kept), failed log-ins re-counted."""
+    with bare_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0003")
+    old_names(bare_app)
+    assert upgrade_database(bare_app) == ("0003", head())
+    check_names(bare_app, caplog.text)
+    from flask_migrate import downgrade
+
+    with bare_app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0003")
+        with db.engine.connect() as connection:
+            names = connection.execute(text("SELECT id, username FROM user"))
+            assert dict(names.all()) == {i: n for i, (n, _) in NEW_NAMES.items()}
+        db.engine.dispose()
+
+
 @pytest.mark.slow  # starts a PostgreSQL server
-def test_the_same_on_postgresql():
+def test_the_same_on_postgresql(caplog):
     from .servers import postgres_cluster
 
     with postgres_cluster() as url:
@@ -180,8 +244,10 @@ def test_the_same_on_postgresql():
         with app.app_context():
             upgrade(directory=str(MIGRATIONS), revision="0002")
         old_rows(app)
+        old_names(app)
         assert upgrade_database(app) == ("0002", head())
         check_batches(app)
+        check_names(app, caplog.text)
         with app.app_context(), db.engine.connect() as connection:
             context = MigrationContext.configure(connection)
             assert compare_metadata(context, db.metadata) == []
