@@ -64,7 +64,10 @@ def make_adam(parameters, lr: float, betas=(0.9, 0.999)):
     parameters = [p for p in parameters if p.requires_grad]
     try:
         return FusedAdam(parameters, lr=lr, betas=betas)
-    except (AttributeError, NotImplementedError, RuntimeError):
+    except (AttributeError, NotImplementedError, RuntimeError, TypeError):
+        # FusedAdam calls a private kernel: where this torch lacks it, calls it
+        # otherwise or steps otherwise, the public optimiser (its first use
+        # imports the torch compiler: one to three seconds more per process).
         return torch.optim.Adam(parameters, lr=lr, betas=betas)
 
 
@@ -91,8 +94,15 @@ class FusedAdam:
     same arguments. Holds ``param_groups[0]["lr"]`` as torch.optim does, so a
     schedule sets the rate there.
 
-    Raises NotImplementedError or RuntimeError (from a first trial on a
-    scalar) where the kernel does not exist for the parameters' device.
+    ``torch._fused_adam_`` is private: a torch release may drop it for a
+    device, rename its keywords, or count the steps itself (torch.optim adds
+    one to ``state_steps`` before the call; a kernel that also did would
+    bias-correct step 1 as step 2). So the constructor first takes one step
+    of a known case (:func:`_check_kernel`), and raises where the kernel is
+    missing (NotImplementedError, RuntimeError), called otherwise
+    (TypeError) or steps otherwise (RuntimeError); :func:`make_adam` then
+    uses ``torch.optim.Adam``. ``tests/test_runtime.py`` holds the kernel to
+    ``torch.optim.Adam(fused=True)`` bit for bit on the pinned torch.
     """
 
     def __init__(self, parameters, lr: float, betas=(0.9, 0.999), eps=1e-8):
@@ -101,10 +111,7 @@ class FusedAdam:
         self.exp_avgs = [torch.zeros_like(p) for p in self.params]
         self.exp_avg_sqs = [torch.zeros_like(p) for p in self.params]
         self.steps = [torch.zeros((), device=p.device) for p in self.params]
-        device = self.params[0].device if self.params else torch.device("cpu")
-        self._adam([torch.zeros(1, device=device)], [torch.zeros(1, device=device)],
-                   [torch.zeros(1, device=device)], [torch.zeros(1, device=device)],
-                   [torch.zeros((), device=device)])  # fmt: skip
+        _check_kernel(self.params[0].device if self.params else torch.device("cpu"))
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.params:
@@ -121,13 +128,35 @@ class FusedAdam:
 
     def _adam(self, params, grads, exp_avgs, exp_avg_sqs, steps) -> None:
         group = self.param_groups[0]
-        torch._foreach_add_(steps, 1)
-        torch._fused_adam_(
-            params, grads, exp_avgs, exp_avg_sqs, [], steps,
-            lr=group["lr"], beta1=group["betas"][0], beta2=group["betas"][1],
-            weight_decay=0.0, eps=group["eps"], amsgrad=False, maximize=False,
-            grad_scale=None, found_inf=None,
-        )  # fmt: skip
+        _fused_adam_step(params, grads, exp_avgs, exp_avg_sqs, steps,
+                         group["lr"], group["betas"], group["eps"])  # fmt: skip
+
+
+def _fused_adam_step(params, grads, exp_avgs, exp_avg_sqs, steps, lr, betas, eps):
+    """One Adam step as torch.optim's ``_fused_adam`` takes it (torch 2.13)."""
+    torch._foreach_add_(steps, 1)
+    torch._fused_adam_(
+        params, grads, exp_avgs, exp_avg_sqs, [], steps,
+        lr=lr, beta1=betas[0], beta2=betas[1], weight_decay=0.0, eps=eps,
+        amsgrad=False, maximize=False, grad_scale=None, found_inf=None,
+    )  # fmt: skip
+
+
+def _check_kernel(device: torch.device) -> None:
+    """Raise unless the fused kernel takes Adam's first step on ``device``.
+
+    Parameter 1, gradient 0.5, rate 0.1: the bias-corrected moments are 0.5
+    and 0.25, so Adam moves the parameter by 0.1 * 0.5 / 0.5 to 0.9.
+    """
+    param, grad = torch.ones(1, device=device), torch.full((1,), 0.5, device=device)
+    moments = [torch.zeros(1, device=device)], [torch.zeros(1, device=device)]
+    step = [torch.zeros((), device=device)]
+    _fused_adam_step([param], [grad], *moments, step, 0.1, (0.9, 0.999), 1e-8)
+    if abs(param.item() - 0.9) > 1e-6:
+        raise RuntimeError(
+            f"torch._fused_adam_ moved 1 to {param.item()} where Adam's first step "
+            "gives 0.9: this torch's kernel steps otherwise."
+        )
 
 
 @contextmanager

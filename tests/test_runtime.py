@@ -63,6 +63,34 @@ def test_make_adam_falls_back_to_torch_optim_without_the_kernel(monkeypatch):
     assert isinstance(optimizer, torch.optim.Adam)
 
 
+def test_make_adam_takes_the_kernel_on_the_pinned_torch():
+    # the fast path is what the pin buys: losing it must fail here, not slow
+    # every fit by the torch compiler's import
+    assert isinstance(make_adam(_parameters(0), lr=1e-3), FusedAdam)
+
+
+def _renamed_keyword(*args, grad_scale=None, found_inf=None, **kwargs):
+    raise TypeError("_fused_adam_() received an invalid combination of arguments")
+
+
+def _counts_steps_itself(params, grads, exp_avgs, exp_avg_sqs, maxes, steps, **kw):
+    torch._foreach_add_(steps, 1)  # as if the kernel now counted the step
+    return REAL_FUSED_ADAM(params, grads, exp_avgs, exp_avg_sqs, maxes, steps, **kw)
+
+
+REAL_FUSED_ADAM = torch._fused_adam_
+
+
+@pytest.mark.parametrize("changed", [_renamed_keyword, _counts_steps_itself])
+def test_make_adam_falls_back_when_the_private_kernel_changes(monkeypatch, changed):
+    """Issue 29, item 7: ``torch._fused_adam_`` is private; a torch release
+    that changes its keywords or who counts the steps gets torch.optim's
+    Adam, not an error or wrong steps."""
+    monkeypatch.setattr(_runtime.torch, "_fused_adam_", changed)
+    optimizer = make_adam(_parameters(0), lr=1e-3)
+    assert isinstance(optimizer, torch.optim.Adam)
+
+
 @pytest.mark.parametrize(
     ("load", "cores", "expected"), [(0.0, 2, 2), (1.4, 2, 1), (9.0, 2, 1), (2.0, 8, 6)]
 )
