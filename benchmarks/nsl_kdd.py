@@ -287,7 +287,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--threads",
         type=int,
         default=None,
-        help="torch threads per run (default: cores / jobs)",
+        help="threads per run, sampler and classifier (default: idle cores / jobs)",
     )
     parser.add_argument(
         "--device", default="cpu", help="of the generative samplers and CNNs"

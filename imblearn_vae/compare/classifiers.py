@@ -65,7 +65,9 @@ def build_classifier(
     epochs : int, default=10
         Epochs of the CNNs.
     threads : int, default=1
-        ``n_jobs`` of the forest and the boosting libraries.
+        ``n_jobs`` of the forest and the boosting libraries. ``hgb`` has no
+        such parameter: its OpenMP threads are the caller's to limit
+        (the comparison's tasks run under ``threadpool_limits(threads)``).
     """
     if name == "dt":
         return DecisionTreeClassifier(random_state=seed)

@@ -116,7 +116,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="(method, seed) runs at a time; -1: one per core",
     )
     parser.add_argument(
-        "--threads", type=int, help="torch/BLAS threads per run (default: cores / jobs)"
+        "--threads",
+        type=int,
+        help="threads per run, the sampler's (torch, BLAS) and the classifier's "
+        "(default: the idle cores / jobs)",
     )
     parser.add_argument("--scheduler", help="Dask scheduler address: run there")
     parser.add_argument(
