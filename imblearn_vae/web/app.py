@@ -5,6 +5,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from ..detector import load_detector
 from . import sessions
@@ -71,10 +72,21 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
     return app
 
 
+class RowId(IntegerConverter):
+    """A row id in a path (``<id:name>``): 1 to 2**63 - 1, what the database's
+    ids can be. Any other number does not match the route, a 404; werkzeug's
+    ``int`` alone takes any size, and an id past the database's integers
+    was a 500 with its traceback in the log."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**63 - 1)
+
+
 def _register_blueprints(app: Flask) -> None:
     """The site's areas: log-in, account, pages, history, model, tokens, API."""
     from . import account, api, auth, history, model_page, pages, tokens
 
+    app.url_map.converters["id"] = RowId  # before the routes that use it
     for area in (auth, account, pages, history, model_page, tokens, api):
         app.register_blueprint(area.blueprint)
     csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge

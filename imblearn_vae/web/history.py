@@ -134,7 +134,7 @@ def own_batch(batch_id: int) -> Batch:
     return found
 
 
-@blueprint.route("/batches/<int:batch_id>")
+@blueprint.route("/batches/<id:batch_id>")
 @login_required
 def batch(batch_id: int):
     found = own_batch(batch_id)
@@ -179,7 +179,7 @@ def _evaluation(found: Batch, classes: list[str]) -> tuple[Evaluation | None, in
     return (evaluation if evaluation.total else None), unread
 
 
-@blueprint.route("/batches/<int:batch_id>.csv")
+@blueprint.route("/batches/<id:batch_id>.csv")
 @login_required
 def batch_csv(batch_id: int):
     found = own_batch(batch_id)
@@ -225,7 +225,7 @@ def batch_csv(batch_id: int):
     )
 
 
-@blueprint.route("/batches/<int:batch_id>/delete", methods=["POST"])
+@blueprint.route("/batches/<id:batch_id>/delete", methods=["POST"])
 @login_required
 def delete_batch(batch_id: int):
     found = own_batch(batch_id)
@@ -239,7 +239,7 @@ def delete_batch(batch_id: int):
     return redirect(url_for("history.history"))
 
 
-@blueprint.route("/predictions/<int:prediction_id>/delete", methods=["POST"])
+@blueprint.route("/predictions/<id:prediction_id>/delete", methods=["POST"])
 @login_required
 def delete_prediction(prediction_id: int):
     found = own_prediction(prediction_id)

@@ -81,7 +81,7 @@ def own_prediction(prediction_id: int) -> Prediction:
     return prediction
 
 
-@blueprint.route("/predictions/<int:prediction_id>")
+@blueprint.route("/predictions/<id:prediction_id>")
 @login_required
 def prediction(prediction_id: int):
     found = own_prediction(prediction_id)

@@ -30,7 +30,7 @@ def index():
     ), status
 
 
-@blueprint.route("/<int:token_id>/revoke", methods=["POST"])
+@blueprint.route("/<id:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke(token_id: int):
     token = db.session.get(ApiToken, token_id)

@@ -1,11 +1,13 @@
 """The attacker's suite, pages: issue 22, observations 8 (huge page numbers),
 9 (a huge CSV cell), 11 (out-of-range integers in uploads) and 12 (repeated
 columns, values echoed in full); and the "also" items: no caching of private
-answers, the site's own 500 page."""
+answers, the site's own 500 page. Issue 28, item 5 (500 on large ids)."""
+
+import re
 
 import pytest
 
-from .conftest import example_row, post_form, signup, stored_predictions
+from .conftest import csrf_token, example_row, post_form, signup, stored_predictions
 from .test_pages import csv_bytes, upload
 
 
@@ -137,3 +139,23 @@ def test_the_500_page_is_the_sites_own(app, alice, monkeypatch):
     assert "Something went wrong" in response.text
     assert 'class="brand"' in response.text  # the site's layout
     assert "secret detail" not in response.text and "Traceback" not in response.text
+
+
+# Issue 28, item 5 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number", ["9223372036854775808", "9223372036854775807", "9" * 40, "0"]
+)
+def test_every_id_in_a_path_beyond_the_database_is_a_404(app, alice, number):
+    """Every route with a number in its path, whatever its method: an id the
+    database cannot hold (or holds no row for) is a 404, never a 500."""
+    token = csrf_token(alice.get("/history"))
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    routes = [r for r in rules if r.arguments]
+    assert len(routes) >= 6
+    for rule in routes:
+        path = re.sub(r"<[^>]+>", number, rule.rule)
+        method = "POST" if "POST" in rule.methods else "GET"
+        response = alice.open(path, method=method, data={"csrf_token": token})
+        assert response.status_code == 404, (method, path)
