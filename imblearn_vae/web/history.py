@@ -3,13 +3,10 @@ file) with its class counts, filtered by source and class; an entry's rows,
 with the model's scores on them when the file had labels; deleting a
 prediction or an entry."""
 
-import csv
-import io
 import json
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -21,6 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, exists, func, select, update
 
 from .evaluation import Evaluation
+from .export import csv_download
 from .forms import ActionForm
 from .models import Batch, Prediction, db
 from .pages import own_prediction
@@ -185,18 +183,24 @@ def batch_csv(batch_id: int):
     found = own_batch(batch_id)
     model = detector()
     names = model.feature_names
-    columns = json.loads(found.columns) if found.columns else None
-    stream = io.StringIO()
-    writer = csv.writer(stream)
     labelled = found.source == "upload" and db.session.scalar(
         select(func.count())
         .select_from(Prediction)
         .where(Prediction.batch_id == found.id, Prediction.actual.is_not(None))
     )
-    writer.writerow(
-        [*names, "predicted", *(f"score_{c}" for c in model.classes)]
-        + (["label"] if labelled else [])
+    header = [*names, "predicted", *(f"score_{c}" for c in model.classes)]
+    stem = found.filename.rsplit(".", 1)[0] or found.source
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:80]
+    return csv_download(
+        header + (["label"] if labelled else []),
+        _csv_rows(found, names, model.classes, labelled),
+        f"{safe}_predictions.csv",
     )
+
+
+def _csv_rows(found: Batch, names: list[str], classes: list[str], labelled: bool):
+    """The batch's rows for its CSV: inputs, class, scores (and label)."""
+    columns = json.loads(found.columns) if found.columns else None
     for row in db.session.scalars(
         select(Prediction)
         .where(Prediction.batch_id == found.id)
@@ -206,23 +210,11 @@ def batch_csv(batch_id: int):
         if columns is not None:
             inputs = dict(zip(columns, inputs, strict=True))
         scores = json.loads(row.probabilities)
-        writer.writerow(
-            [
-                *(inputs.get(n, "") for n in names),
-                row.predicted,
-                *(f"{scores.get(c, 0.0):.6f}" for c in model.classes),
-            ]
+        yield (
+            [*(inputs.get(n, "") for n in names), row.predicted]
+            + [f"{scores.get(c, 0.0):.6f}" for c in classes]
             + ([row.actual or ""] if labelled else [])
         )
-    stem = found.filename.rsplit(".", 1)[0] or found.source
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:80]
-    return Response(
-        stream.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{safe}_predictions.csv"'
-        },
-    )
 
 
 @blueprint.route("/batches/<id:batch_id>/delete", methods=["POST"])

@@ -1,13 +1,10 @@
 """The pages that predict: home, the prediction form (or one pasted line),
 a prediction's result, uploads and their template."""
 
-import csv
-import io
 import json
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -18,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..detector import RowError
+from .export import csv_download
 from .forms import ActionForm, UploadForm
 from .models import Prediction, db
 from .service import (
@@ -149,17 +147,12 @@ def upload_template():
     """A file to start from: the header, and the model's example rows with
     their class in the label column."""
     model = detector()
-    stream = io.StringIO()
-    writer = csv.writer(stream)
-    writer.writerow([*model.feature_names, "label"])
-    for label, rows in model.examples.items():
-        for row in rows:
-            writer.writerow([*(row[name] for name in model.feature_names), label])
-    return Response(
-        stream.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="connections.csv"'},
+    rows = (
+        [*(row[name] for name in model.feature_names), label]
+        for label, examples in model.examples.items()
+        for row in examples
     )
+    return csv_download([*model.feature_names, "label"], rows, "connections.csv")
 
 
 @blueprint.app_context_processor

@@ -1,13 +1,24 @@
 """The attacker's suite, pages: issue 22, observations 8 (huge page numbers),
 9 (a huge CSV cell), 11 (out-of-range integers in uploads) and 12 (repeated
 columns, values echoed in full); and the "also" items: no caching of private
-answers, the site's own 500 page. Issue 28, item 5 (500 on large ids)."""
+answers, the site's own 500 page. Issue 28, items 3 (formulas in exported
+CSV cells) and 5 (500 on large ids)."""
 
+import csv
+import dataclasses
+import io
 import re
 
 import pytest
 
-from .conftest import csrf_token, example_row, post_form, signup, stored_predictions
+from .conftest import (
+    csrf_token,
+    example_row,
+    make_app,
+    post_form,
+    signup,
+    stored_predictions,
+)
 from .test_pages import csv_bytes, upload
 
 
@@ -139,6 +150,50 @@ def test_the_500_page_is_the_sites_own(app, alice, monkeypatch):
     assert "Something went wrong" in response.text
     assert 'class="brand"' in response.text  # the site's layout
     assert "secret detail" not in response.text and "Traceback" not in response.text
+
+
+# Issue 28, item 3 ------------------------------------------------------------
+
+#: Cells a spreadsheet would run (OWASP CSV injection), and what they become.
+FORMULAS = {
+    "=cmd|' /C calc'!A0": "'=cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0": "'@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0": "'+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0": "'-2+3+cmd|' /C calc'!A0",
+    "x\r=1+1": "x\r=1+1",  # starts with a letter: left as it is
+}
+
+
+def formula_cells(text: str) -> list[str]:
+    return [
+        cell
+        for row in csv.reader(io.StringIO(text))
+        for cell in row
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r", "\n")
+    ]
+
+
+def test_labels_are_exported_as_text_not_formulas(alice, detector):
+    rows = [example_row(detector) | {"label": label} for label in FORMULAS]
+    uploaded = upload(alice, csv_bytes(rows))
+    assert uploaded.status_code == 302
+    exported = alice.get(uploaded.headers["Location"] + ".csv")
+    assert exported.status_code == 200
+    table = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [row["label"] for row in table] == list(FORMULAS.values())
+    assert formula_cells(exported.text) == []
+
+
+def test_the_template_download_holds_no_formula_either(config, detector):
+    """Every CSV the site writes, here the model's own example rows."""
+    row = example_row(detector) | {"service": '=HYPERLINK("http://x")'}
+    model = dataclasses.replace(detector, examples={"DoS": [row]})
+    client = make_app(config, DETECTOR=model).test_client()
+    signup(client)
+    response = client.get("/upload/template.csv")
+    assert response.status_code == 200
+    assert formula_cells(response.text) == []
+    assert "'=HYPERLINK" in response.text
 
 
 # Issue 28, item 5 ------------------------------------------------------------
