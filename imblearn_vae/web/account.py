@@ -83,6 +83,7 @@ def delete():
             name = current_user.username
             delete_user(current_user.id)
             logout_user()
+            sessions.clear_browser_session()
             flash(f"The account {name} and all its data are deleted.")
             return redirect(url_for("pages.home"))
         form.password.errors.append(

@@ -6,12 +6,17 @@ cookie carries a random key (Flask-Login's "alternative token": what
 ``User.get_id`` returns), each request looks the key up, and log-out, "log
 out everywhere" or a password change mark the record ended. OWASP ASVS 4.0
 V3.3 (session termination) and V3.2 (new session key at log-in).
+
+The rest of Flask's session (the CSRF token's secret above all) is emptied
+at log-in and at log-out: a session cookie planted in a browser before
+log-in, whose CSRF token the planter knows, is worth nothing after it
+(ASVS V3.2.1).
 """
 
 import datetime
 import secrets
 
-from flask import current_app
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
@@ -41,7 +46,17 @@ def start(user: User) -> None:
     db.session.add(LoginSession(user_id=user.id, key_hash=hash_token(key)))
     db.session.commit()
     user.session_key = key
+    clear_browser_session()
     login_user(user)
+
+
+def clear_browser_session() -> None:
+    """Empty Flask's session cookie (log-in, log-out, account deleted)."""
+    # Flask-WTF keeps the CSRF token's secret in the session under its field
+    # name, and the signed token of this request in g: without both, the
+    # next form gets a new token.
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def end(user: User) -> None:
@@ -56,6 +71,7 @@ def end(user: User) -> None:
     )
     db.session.commit()
     logout_user()
+    clear_browser_session()
 
 
 def end_all(user_id: int) -> int:

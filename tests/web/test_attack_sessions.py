@@ -1,5 +1,6 @@
 """The attacker's suite, sessions: issue 22, observations 1 (log-out, password
-reset), 2 (user enumeration by timing) and 7 (open redirect).
+reset), 2 (user enumeration by timing) and 7 (open redirect); issue 28, item
+7 (a CSRF token that survives log-in).
 
 Each test is an attack that worked before the fix.
 """
@@ -238,3 +239,35 @@ def test_local_pages_are_still_followed(client, target):
     logout(client)
     response = login(client, url="/login", query_string={"next": target})
     assert response.headers["Location"] == target
+
+
+# Issue 28, item 7 ------------------------------------------------------------
+
+
+def test_a_csrf_token_planted_before_log_in_is_refused_after_it(app, client):
+    """An attacker's own session cookie, planted in the victim's browser
+    before she logs in: the CSRF token the attacker read with it must not
+    work in her logged-in session (a new token at log-in, ASVS V3.2.1)."""
+    signup(client)
+    logout(client)
+    attacker = app.test_client()
+    planted = csrf_token(attacker.get("/login"))
+    victim = app.test_client()
+    victim.set_cookie("session", attacker.get_cookie("session").value)
+    assert login(victim).status_code == 302
+    forged = victim.post("/tokens", data={"csrf_token": planted, "name": "forged"})
+    assert forged.status_code == 400 and "Form expired or forged" in forged.text
+    assert tokens_of(app) == 0
+    fresh = csrf_token(victim.get("/tokens"))
+    assert fresh != planted
+    made = victim.post("/tokens", data={"csrf_token": fresh, "name": "mine"})
+    assert made.status_code == 200 and tokens_of(app) == 1
+
+
+def test_a_csrf_token_does_not_outlive_log_out(app, client):
+    signup(client)
+    before = csrf_token(client.get("/tokens"))
+    logout(client)
+    login(client)
+    response = client.post("/tokens", data={"csrf_token": before, "name": "old"})
+    assert response.status_code == 400 and tokens_of(app) == 0
