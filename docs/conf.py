@@ -1,5 +1,8 @@
 """Sphinx configuration of the imblearn-vae documentation."""
 
+import csv
+from pathlib import Path
+
 from imblearn_vae import __version__
 
 project = "imblearn-vae"
@@ -32,3 +35,14 @@ exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path = ["_static"]
 nitpicky = False
+
+# Figures that more than one page states are written once, in figures.csv
+# (with what each is and the command that made it); every page names them:
+# |tune-extra50-macro-f1|, or |tune-extra50-macro-f1-best| in bold for the
+# best cell of a table (reST cannot embolden a substitution).
+with open(Path(__file__).with_name("figures.csv"), newline="") as stream:
+    FIGURES = {row["name"]: row["value"] for row in csv.DictReader(stream)}
+rst_prolog = "".join(
+    f".. |{name}| replace:: {value}\n.. |{name}-best| replace:: **{value}**\n"
+    for name, value in FIGURES.items()
+)
