@@ -118,6 +118,8 @@ NEEDS_EXTRA = [
     (["train", "--out", "detector.model"], "web"),
     (["serve"], "web"),
     (["token", "list", "alice"], "web"),
+    (["predict", "detector.model", "connections.csv"], "web"),
+    (["db", "upgrade"], "web"),
 ]
 
 

@@ -66,8 +66,9 @@ def run(args, parser: argparse.ArgumentParser) -> int:
         if (error.name or "").startswith("imblearn_vae"):
             raise  # one of our modules is broken: not a missing extra
         parser.error(
-            "scoring needs pandas and the model file's readers: pip install "
-            f"'imblearn-vae[web]' ({error})"
+            "`predict` needs the web extra (pandas and the model file's readers): "
+            "pip install 'imblearn-vae[web]' (from a checkout: pip install "
+            f"'.[web]'); {error}."
         )
     _check_arguments(args, parser)
     try:
