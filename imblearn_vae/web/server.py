@@ -58,7 +58,7 @@ def serve(args) -> int:
             self.cfg.set("accesslog", "-" if args.access_log else None)
             self.cfg.set("preload_app", True)
             self.cfg.set("post_fork", _post_fork)
-            _hide_server_name()
+            hide_server_name()
 
         def load(self):
             return app
@@ -84,12 +84,19 @@ def _first_start(settings: dict) -> bool:
     return settings["DATABASE_URL"] == default and not path.exists()
 
 
-def _hide_server_name() -> None:
-    # gunicorn writes "Server: gunicorn" into every answer from this module
-    # variable and has no setting for it; naming no software gives a
-    # scanner one clue less (OWASP ASVS 4.0 V14.3.3).
-    from gunicorn.http import wsgi
+def hide_server_name() -> None:
+    """gunicorn's answers name no software (``Server: -``).
 
+    gunicorn writes "Server: gunicorn" into every answer from a module
+    variable and has no setting for it; naming no software gives a scanner
+    one clue less (OWASP ASVS 4.0 V14.3.3). ``serve`` and the plain-gunicorn
+    entry point (:mod:`.wsgi`) both call this; without gunicorn it does
+    nothing.
+    """
+    try:
+        from gunicorn.http import wsgi
+    except ImportError:  # another WSGI server
+        return
     wsgi.SERVER = "-"
 
 

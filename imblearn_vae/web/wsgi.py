@@ -14,8 +14,10 @@ from pathlib import Path
 from .app import create_app
 from .database import check_database
 from .models import db
+from .server import hide_server_name
 from .settings import from_environment, secret_key_file
 
+hide_server_name()  # read by gunicorn when it answers, in this process
 _settings = from_environment()
 if not _settings["SECRET_KEY"]:
     _settings["SECRET_KEY"] = secret_key_file(Path(_settings["DATA_DIR"]))

@@ -159,6 +159,9 @@ def test_plain_gunicorn_on_a_new_folder_says_what_it_needs_then_serves(
     try:
         answer = wait_for(f"http://127.0.0.1:{port}/model", server)
         assert "The model this site serves" in answer
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+            # issue 28, item 8: the docs' recipe names no software either
+            assert "gunicorn" not in response.headers.get("Server", "").lower()
         assert (site / "secret_key").stat().st_size == 64
     finally:
         server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
