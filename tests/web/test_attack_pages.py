@@ -214,3 +214,23 @@ def test_every_id_in_a_path_beyond_the_database_is_a_404(app, alice, number):
         method = "POST" if "POST" in rule.methods else "GET"
         response = alice.open(path, method=method, data={"csrf_token": token})
         assert response.status_code == 404, (method, path)
+
+
+# Issue 28, item 8 ------------------------------------------------------------
+
+
+def test_the_model_page_shows_no_path_of_the_server(config, detector):
+    command = ("imblearn-vae train --out /srv/secret/models/dt.model "
+               "--data-home=/home/ops/nsl-data --sampler smote "
+               "--classifier sklearn.ensemble.ExtraTreesClassifier:n_estimators=10 "
+               "--model 'C:\\ops\\my models\\x.model'")  # fmt: skip
+    model = dataclasses.replace(detector, command=command)
+    page = make_app(config, DETECTOR=model).test_client().get("/model")
+    assert page.status_code == 200
+    for secret in ("/srv", "secret", "/home", "ops", "C:"):
+        assert secret not in page.text, secret
+    assert (
+        "imblearn-vae train --out .../dt.model --data-home=.../nsl-data --sampler "
+        "smote --classifier sklearn.ensemble.ExtraTreesClassifier:n_estimators=10 "
+        "--model .../x.model"
+    ) in page.text
