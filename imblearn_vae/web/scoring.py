@@ -132,7 +132,7 @@ class Scorer:
             if objects[row] is None:
                 column[row] = 0  # no fields: the row's error is said already
                 continue
-            value, problem = check_value(feature, values[row])
+            value, problem = check_cell(feature, values[row])
             if problem:
                 problems.append((row, problem))
             elif feature.kind == "categorical":
@@ -187,6 +187,26 @@ class Scorer:
         fast = self._classify(self._transform(columns))
         slow = self.detector.pipeline.predict_proba(self.frame(columns))
         return fast.shape == slow.shape and np.array_equal(fast, slow)
+
+
+def check_cell(feature, value) -> tuple[object, str | None]:
+    """The detector's rule (:func:`~imblearn_vae.detector.check_value`), and
+    for a number given as text, only what a CSV reader reads as one.
+
+    Python's ``int`` and ``float`` also read digit separators (``1_000``),
+    other scripts' digits (Arabic-Indic, full-width) and other kinds of spaces;
+    pandas and spreadsheets read none of them, so a value the site stores
+    could not be read back the same way elsewhere. Such text is refused:
+    ASCII only, no ``_``.
+    """
+    if feature.kind != "categorical" and isinstance(value, str):
+        if not value.isascii() or "_" in value:
+            shown = value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + "…"
+            return None, (
+                f"not a number ({shown!r}): write it with the digits 0-9, a point "
+                "and an exponent only, without separators"
+            )
+    return check_value(feature, value)
 
 
 def _numbers(feature, values: list) -> tuple[np.ndarray, np.ndarray]:

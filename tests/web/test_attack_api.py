@@ -1,6 +1,7 @@
 """The attacker's suite, API: issue 22, observations 6 (no rate limit), 10
 (a 500 with an HTML body), 11 (out-of-range integers stored wrapped) and 12
-(values echoed in full), and every API error in JSON."""
+(values echoed in full), and every API error in JSON; issue 28, item 8
+(numbers no CSV reader would read)."""
 
 import pytest
 
@@ -160,3 +161,29 @@ def test_errors_never_echo_a_huge_value(client, secret, detector):
         response = predict(client, row, secret)
         assert is_json_error(response, 400)
         assert len(response.data) < 2000
+
+
+# Issue 28, item 8 ------------------------------------------------------------
+
+#: Text that Python's int() and float() read as numbers, and no CSV reader
+#: (pandas, a spreadsheet) would: digit separators, other scripts' digits,
+#: other kinds of spaces.
+NOT_NUMBERS = ["1_000", "1_0.5", "\u0663", "\u0661\u0662", "\uff11\uff12",
+               "12\u00a0", "\u200912"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NOT_NUMBERS, ids=ascii)
+@pytest.mark.parametrize("field", ["duration", "serror_rate"])
+def test_numbers_are_what_a_csv_reader_reads(client, secret, detector, app,
+                                             text, field):  # fmt: skip
+    response = predict(client, example_row(detector) | {field: text}, secret)
+    assert is_json_error(response, 400)
+    (error,) = response.json["errors"]
+    assert error["field"] == field and error["message"].startswith("not a number")
+    assert stored_predictions(app) == 0
+
+
+@pytest.mark.parametrize("text", ["12", " 12 ", "+12", "1e3", "12.0"])
+def test_plain_numbers_still_pass(client, secret, detector, text):
+    row = example_row(detector) | {"duration": text, "serror_rate": "0.5"}
+    assert predict(client, row, secret).status_code == 200

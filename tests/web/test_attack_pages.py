@@ -234,3 +234,15 @@ def test_the_model_page_shows_no_path_of_the_server(config, detector):
         "smote --classifier sklearn.ensemble.ExtraTreesClassifier:n_estimators=10 "
         "--model .../x.model"
     ) in page.text
+
+
+@pytest.mark.parametrize("text", ["1_000", "\u0661\u0662"], ids=ascii)
+def test_numbers_no_csv_reader_reads_are_refused_in_forms_and_files(
+    alice, app, detector, text
+):
+    response = post_form(alice, example_row(detector) | {"duration": text})
+    assert response.status_code == 400 and "not a number" in response.text
+    response = upload(alice, csv_bytes([example_row(detector) | {"count": text}]))
+    assert response.status_code == 400
+    assert "line 2, column count: not a number" in response.text
+    assert stored_predictions(app) == 0

@@ -14,11 +14,13 @@ from imblearn_vae.web.scoring import RULE_ROWS, Scorer
 from .conftest import CLASSES, small_detector, small_table
 
 #: Values a client may send, for each kind of field: JSON numbers of every
-#: sort, text, nothing, and things that are no value at all.
+#: sort, text, nothing, and things that are no value at all. Numbers as text
+#: that no CSV reader reads ("1_000", "١٢") are not here: the site refuses
+#: them before the detector's rule (scoring.check_cell; test_attack_api.py).
 TRICKY = {
     "categorical": ["tcp", " tcp", "TCP", "", None, 3, 1.5, True, [], {}, "x" * 99],
     "integer": [0, 7, -1, 2**63 - 1, 2**63, 10**400, 3.0, 2.5, 1e19, float("nan"),
-                "12", " 12 ", "1_000", "0x10", "1e3", "", None, True, [1], {}],
+                "12", " 12 ", "0x10", "1e3", "", None, True, [1], {}],
     "number": [0.5, 1, 0, -0.5, 1.5, 2**70, float("inf"), "0.25", "nan", "", None,
                False, "1e-3", [0.1]],
 }  # fmt: skip
