@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..detector import load_detector
 from . import sessions
-from .database import MIGRATIONS, tune_sqlite
+from .database import MIGRATIONS, keep_sqlite_private, tune_sqlite
 from .errors import register_error_pages, security_headers
 from .limits import make_limiter
 from .models import db
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
     _configure(app, settings, with_model)
     db.init_app(app)
     with app.app_context():
+        keep_sqlite_private(db.engine, settings["DATA_DIR"])
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)

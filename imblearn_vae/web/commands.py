@@ -14,10 +14,15 @@ from .accounts import (
     revoke_token,
 )
 from .app import create_app
-from .database import DatabaseNotReady, check_database, upgrade_database
+from .database import (
+    DatabaseNotReady,
+    DatabaseUnreachable,
+    check_database,
+    upgrade_database,
+)
 
 #: What the commands refuse with a message (exit status 2), not a traceback.
-REFUSALS = (OperatorError, DatabaseNotReady)
+REFUSALS = (OperatorError, DatabaseNotReady, DatabaseUnreachable)
 
 
 def operate(args, read_password) -> int:

@@ -6,6 +6,7 @@ Flask project's wrapper of SQLAlchemy's migration tool), so that a schema
 change reaches an existing PostgreSQL database without losing its rows.
 """
 
+import os
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -13,6 +14,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import stamp, upgrade
 from sqlalchemy import Engine, event, inspect
+from sqlalchemy.exc import OperationalError
 
 from .models import db
 
@@ -26,6 +28,11 @@ class DatabaseNotReady(RuntimeError):
     """The database's schema is missing or older than this version's."""
 
 
+class DatabaseUnreachable(RuntimeError):
+    """The database cannot be opened: a missing folder, a server that does
+    not answer. The message is one line, without the password."""
+
+
 def head() -> str:
     from alembic.config import Config
 
@@ -35,8 +42,31 @@ def head() -> str:
 
 
 def current_revision(app: Flask) -> str | None:
-    with app.app_context(), db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    """The schema's revision; every command's first look at the database.
+
+    Raises
+    ------
+    DatabaseUnreachable
+        When the database cannot be opened, saying why in one line.
+    """
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except OperationalError as error:
+            raise DatabaseUnreachable(_why_unreachable(db.engine, error)) from None
+
+
+def _why_unreachable(engine: Engine, error: OperationalError) -> str:
+    folder = Path(engine.url.database or "").parent
+    if engine.dialect.name == "sqlite" and not folder.is_dir():
+        return (
+            f"The database's folder {folder} does not exist: make it, or give "
+            "another --database-url (or --data-dir, which is made when missing)."
+        )
+    reason = str(error.orig or error).strip().splitlines()[0]
+    url = engine.url.render_as_string(hide_password=True)
+    return f"Cannot open the database {url}: {reason}"
 
 
 def upgrade_database(app: Flask) -> tuple[str | None, str]:
@@ -88,3 +118,31 @@ def tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=15000")  # ms a writer waits its turn
         cursor.close()
+
+
+def keep_sqlite_private(engine: Engine, data_dir: Path) -> None:
+    """Make a new SQLite file readable by its owner only (0600), in a data
+    folder made for it (0700) when that is missing.
+
+    The file holds password hashes; SQLite would make it by the process's
+    umask (0644: every local user could read it), and it gives its
+    write-ahead log files the database file's mode. A database in another
+    missing folder is not made: a mistyped URL should fail, not create
+    folders (:class:`DatabaseUnreachable` says which).
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    path = Path(engine.url.database)
+
+    @event.listens_for(engine, "do_connect")
+    def _private_file(_dialect, _record, _cargs, _cparams) -> None:
+        if path.exists():
+            return  # the connection goes on as usual
+        if not path.parent.exists() and path.parent == Path(data_dir):
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another worker made it first
+            pass
+        except FileNotFoundError:  # no folder: the connection says so
+            pass
