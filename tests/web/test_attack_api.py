@@ -1,7 +1,10 @@
 """The attacker's suite, API: issue 22, observations 6 (no rate limit), 10
 (a 500 with an HTML body), 11 (out-of-range integers stored wrapped) and 12
 (values echoed in full), and every API error in JSON; issue 28, item 8
-(numbers no CSV reader would read)."""
+(numbers no CSV reader would read, a chunked body over the limit)."""
+
+import io
+import json
 
 import pytest
 
@@ -187,3 +190,30 @@ def test_numbers_are_what_a_csv_reader_reads(client, secret, detector, app,
 def test_plain_numbers_still_pass(client, secret, detector, text):
     row = example_row(detector) | {"duration": text, "serror_rate": "0.5"}
     assert predict(client, row, secret).status_code == 200
+
+
+def post_chunked(client, path, body: bytes, **headers):
+    """A body sent in chunks, with no Content-Length (as gunicorn passes it)."""
+    return client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked", **headers},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_over_the_limit_is_a_413(config, detector):
+    app = make_app(config, MAX_UPLOAD_BYTES=2000)
+    client = app.test_client()
+    signup(client)
+    secret = create_token(client)
+    rows = json.dumps({"connections": [example_row(detector)] * 20}).encode()
+    auth = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    response = post_chunked(client, "/api/v1/predict", rows, **auth)
+    assert is_json_error(response, 413)
+    assert stored_predictions(app) == 0
+    one = json.dumps(example_row(detector)).encode()  # under the limit: as before
+    assert post_chunked(client, "/api/v1/predict", one, **auth).status_code == 200
+    form = b"username=alice&password=" + b"x" * 3000
+    kind = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert post_chunked(client, "/login", form, **kind).status_code == 413
