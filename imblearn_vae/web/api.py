@@ -3,18 +3,34 @@
 Every answer is JSON, errors included (:mod:`.errors` answers what breaks
 outside these views); each error names its row and field. The limits of
 :mod:`.limits` apply to every request here.
+
+A call may carry an ``Idempotency-Key`` header (the IETF HTTPAPI draft
+"The Idempotency-Key HTTP Header Field"): a retry with the same key and
+body gets the stored answer (``Idempotent-Replayed: true``) instead of
+being stored twice, so a program may retry a call whose answer it lost; the
+same key with another body is a 422.
 """
 
 import datetime
+import hashlib
 import json
+import re
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..detector import RowError
-from .models import ApiToken, db, hash_token, utcnow
-from .openapi import openapi_document
-from .service import InputRejected, detector, predict_rows, scorer, to_json
+from .models import ApiToken, Batch, db, hash_token, utcnow
+from .openapi import IDEMPOTENCY_KEY, openapi_document
+from .service import (
+    InputRejected,
+    detector,
+    predict_rows,
+    scorer,
+    stored_batch,
+    to_json,
+)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -71,29 +87,67 @@ def authenticate():
 @blueprint.route("/predict", methods=["POST"])
 def predict():
     """Predict one connection (a JSON object) or many (``{"connections": [...]}``)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not re.fullmatch(IDEMPOTENCY_KEY["pattern"], key):
+        return _key_error(
+            400, "1 to 255 printable ASCII characters without spaces, e.g. a UUID"
+        )
     body, problem = _json_body()
     if problem:
         return _error(400, [RowError(0, "", problem)])
+    idempotency = None
+    if key is not None:
+        idempotency = (key, hashlib.sha256(request.get_data()).hexdigest())
+        replay = _replay(*idempotency)
+        if replay is not None:
+            return replay
+    records, problem = _records(body)
+    if problem:
+        return _error(400, [problem])
+    try:
+        stored = predict_rows(records, "api", g.api_user_id, idempotency=idempotency)
+    except InputRejected as rejected:
+        return _error(400, rejected.errors[:100])
+    except IntegrityError:  # a retry with this key was stored meanwhile
+        db.session.rollback()
+        return _replay(*idempotency)
+    return Response(_answer(stored), mimetype="application/json")
+
+
+def _records(body) -> tuple[list, RowError | None]:
+    """The connections of a JSON body, or what is wrong with its shape."""
     if isinstance(body, dict) and "connections" in body:
         records = body["connections"]
         if not isinstance(records, list):
-            return _error(400, [RowError(0, "connections", "must be a list")])
-    elif isinstance(body, dict):
-        records = [body]
-    else:
-        return _error(
-            400,
-            [
-                RowError(
-                    0, "", 'send one connection as an object, or {"connections": [...]}'
-                )
-            ],
+            return [], RowError(0, "connections", "must be a list")
+        return records, None
+    if isinstance(body, dict):
+        return [body], None
+    return [], RowError(
+        0, "", 'send one connection as an object, or {"connections": [...]}'
+    )
+
+
+def _key_error(status: int, message: str):
+    return _error(status, [RowError(0, "Idempotency-Key", message)])
+
+
+def _replay(key: str, digest: str) -> Response | None:
+    """The stored answer of this user's call with ``key``; None if none."""
+    found = db.session.scalar(
+        select(Batch).where(
+            Batch.user_id == g.api_user_id, Batch.idempotency_key == key
         )
-    try:
-        stored = predict_rows(records, "api", g.api_user_id)
-    except InputRejected as rejected:
-        return _error(400, rejected.errors[:100])
-    return Response(_answer(stored), mimetype="application/json")
+    )
+    if found is None:
+        return None
+    if found.request_hash != digest:
+        return _key_error(
+            422, "this key was used with another body; a new request needs a new key"
+        )
+    response = Response(_answer(stored_batch(found.id)), mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _answer(stored) -> str:
@@ -118,7 +172,7 @@ def _json_body() -> tuple[object, str | None]:
     if not request.is_json:
         return None, "the body must be JSON with the Content-Type application/json"
     try:
-        return json.loads(request.get_data(cache=False)), None
+        return json.loads(request.get_data()), None
     except RecursionError:
         return None, "the body is not valid JSON: nested too deeply"
     except ValueError as error:  # UnicodeDecodeError and digit limits too

@@ -163,8 +163,16 @@ class Batch(db.Model):
     labelled: Mapped[int] = mapped_column(default=0)
     columns: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    #: An API call's Idempotency-Key header and its body's SHA-256: a retry
+    #: with the same key and body gets this batch's answer again.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_batch_user_newest", "user_id", "id"),)
+    __table_args__ = (
+        Index("ix_batch_user_newest", "user_id", "id"),
+        # each user's keys are their own; NULL (no key) repeats freely
+        Index("ix_batch_idempotency", "user_id", "idempotency_key", unique=True),
+    )
 
     @property
     def title(self) -> str:

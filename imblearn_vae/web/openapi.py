@@ -12,8 +12,17 @@ ERRORS = {
     "400": "Bad input: each problem names its row and field",
     "401": "Missing, unknown or revoked token",
     "413": "Request larger than the limit",
+    "422": "The Idempotency-Key was used before with another body",
     "429": "Over a rate limit; Retry-After says when to try again",
     "500": "The server failed; the error is logged",
+}
+
+#: The optional Idempotency-Key header (api.py checks a key with the pattern).
+IDEMPOTENCY_KEY = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 255,
+    "pattern": "^[!-~]{1,255}$",
 }
 
 ERRORS_SCHEMA = {
@@ -61,6 +70,7 @@ def openapi_document(model: Detector, max_rows: int) -> dict:
             "/api/v1/predict": {
                 "post": {
                     "summary": "Predict one connection or many",
+                    "parameters": [_idempotency_key()],
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": _body(max_rows)}},
@@ -69,6 +79,18 @@ def openapi_document(model: Detector, max_rows: int) -> dict:
                 }
             }
         },
+    }
+
+
+def _idempotency_key() -> dict:
+    return {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "schema": IDEMPOTENCY_KEY,
+        "description": "Any unique text for this call (e.g. a UUID). A retry "
+        "with the same key and body gets the stored answer, with the header "
+        "Idempotent-Replayed: true, and is not stored again.",
     }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from ..datasets import ATTACK_CATEGORIES
 from ..detector import ECHO_LIMIT, LABEL_COLUMNS, Detector, RowError
@@ -67,6 +67,7 @@ def predict_rows(
     *,
     filename: str = "",
     actual: list[str | None] | None = None,
+    idempotency: tuple[str, str] | None = None,
 ) -> Stored:
     """Check, predict and store rows as one batch.
 
@@ -81,11 +82,17 @@ def predict_rows(
         An upload's file name.
     actual : list of str or None, optional
         Each row's label (see :func:`read_labels`).
+    idempotency : (str, str), optional
+        An API call's Idempotency-Key and its body's SHA-256, kept with the
+        batch.
 
     Raises
     ------
     InputRejected
         If any row has a problem (nothing is stored then).
+    sqlalchemy.exc.IntegrityError
+        If the user has a batch with this Idempotency-Key already (a retry
+        stored meanwhile); nothing is stored then.
     """
     limit = current_app.config["MAX_ROWS"]
     if not records:
@@ -100,10 +107,23 @@ def predict_rows(
     labels, probabilities = model.predict(columns)
     scores = score_texts(model.classes, probabilities)
     inputs = [to_json(row) for row in model.values(columns)]
-    return store_batch(
-        {"user_id": user_id, "source": source, "filename": filename[:255],
-         "columns": to_json(model.names)},
-        inputs, labels, scores, actual or [None] * len(labels),
+    batch = {"user_id": user_id, "source": source, "filename": filename[:255],
+             "columns": to_json(model.names)}  # fmt: skip
+    if idempotency is not None:
+        batch["idempotency_key"], batch["request_hash"] = idempotency
+    return store_batch(batch, inputs, labels, scores, actual or [None] * len(labels))
+
+
+def stored_batch(batch_id: int) -> Stored:
+    """What :func:`predict_rows` stored for the batch, read back."""
+    rows = db.session.execute(
+        select(Prediction.id, Prediction.predicted, Prediction.probabilities)
+        .where(Prediction.batch_id == batch_id)
+        .order_by(Prediction.id)
+    ).all()
+    return Stored(
+        batch_id, [r.id for r in rows], [r.predicted for r in rows],
+        [r.probabilities for r in rows],
     )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """The attacker's suite, API: issue 22, observations 6 (no rate limit), 10
 (a 500 with an HTML body), 11 (out-of-range integers stored wrapped) and 12
 (values echoed in full), and every API error in JSON; issue 28, item 8
-(numbers no CSV reader would read, a chunked body over the limit)."""
+(numbers no CSV reader would read, a chunked body over the limit, a retried
+call stored twice)."""
 
 import io
 import json
@@ -217,3 +218,71 @@ def test_a_chunked_body_over_the_limit_is_a_413(config, detector):
     form = b"username=alice&password=" + b"x" * 3000
     kind = {"Content-Type": "application/x-www-form-urlencoded"}
     assert post_chunked(client, "/login", form, **kind).status_code == 413
+
+
+def predict_once(client, body, secret, key):
+    headers = {"Authorization": f"Bearer {secret}", "Idempotency-Key": key}
+    return client.post("/api/v1/predict", json=body, headers=headers)
+
+
+def test_a_retried_call_with_its_idempotency_key_is_stored_once(
+    client, secret, detector, app
+):
+    body = {"connections": [example_row(detector, c) for c in ("DoS", "normal")]}
+    first = predict_once(client, body, secret, "nightly-2026-12-06")
+    assert first.status_code == 200 and stored_predictions(app) == 2
+    again = predict_once(client, body, secret, "nightly-2026-12-06")
+    assert again.status_code == 200 and again.json == first.json
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert stored_predictions(app) == 2
+    other = predict_once(client, body, secret, "nightly-2026-12-07")
+    assert other.status_code == 200 and stored_predictions(app) == 4
+
+
+def test_an_idempotency_key_reused_for_another_body_is_refused(
+    client, secret, detector, app
+):
+    assert predict_once(client, example_row(detector), secret, "k1").status_code == 200
+    response = predict_once(client, example_row(detector, "normal"), secret, "k1")
+    assert is_json_error(response, 422)
+    assert response.json["errors"][0]["field"] == "Idempotency-Key"
+    assert stored_predictions(app) == 1
+
+
+@pytest.mark.parametrize("key", ["", "with space", "x" * 256, "caf\u00e9"], ids=len)
+def test_a_bad_idempotency_key_is_a_field_error(client, secret, detector, app, key):
+    response = predict_once(client, example_row(detector), secret, key)
+    assert is_json_error(response, 400)
+    assert response.json["errors"][0]["field"] == "Idempotency-Key"
+    assert stored_predictions(app) == 0
+
+
+def test_idempotency_keys_are_each_users_own(app, client, secret, detector):
+    row = example_row(detector)
+    assert predict_once(client, row, secret, "shared").status_code == 200
+    other = app.test_client()
+    signup(other, username="bob")
+    theirs = predict_once(other, row, create_token(other), "shared")
+    assert theirs.status_code == 200 and "Idempotent-Replayed" not in theirs.headers
+    assert stored_predictions(app) == 2
+
+
+def test_a_retry_racing_its_first_call_gets_the_stored_answer(
+    client, secret, detector, app, monkeypatch
+):
+    """The retry looked for its key before the first call was stored: the
+    unique key refuses its rows, and it answers with the first call's."""
+    from imblearn_vae.web import api
+
+    row = example_row(detector)
+    first = predict_once(client, row, secret, "racing")
+    real, looks = api._replay, []
+
+    def late_look(*args):
+        looks.append(args)
+        return None if len(looks) == 1 else real(*args)
+
+    monkeypatch.setattr(api, "_replay", late_look)
+    again = predict_once(client, row, secret, "racing")
+    assert again.status_code == 200 and again.json == first.json
+    assert len(looks) == 2 and stored_predictions(app) == 1

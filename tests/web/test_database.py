@@ -125,6 +125,8 @@ def check_batches(app) -> None:
         batches = {b.id: (b.source, b.filename, b.rows) for b in Batch.query.all()}
         assert batches == {1: ("upload", "day.csv", 2), 2: ("form", "", 1),
                            5: ("api", "", 1)}  # fmt: skip
+        # 0005: no key for earlier calls, as many times as there are batches
+        assert {b.idempotency_key for b in Batch.query.all()} == {None}
         owners = {p.id: p.batch_id for p in Prediction.query.all()}
         assert owners == {1: 2, 2: 1, 3: 1, 4: 5}
         assert db.session.get(Prediction, 1).input_values() == {"duration": 0}
