@@ -1,6 +1,6 @@
 """The application factory."""
 
-from flask import Flask, request
+from flask import Flask
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from ..detector import load_detector
-from . import sessions
+from . import guards, sessions
 from .database import MIGRATIONS, keep_sqlite_private, tune_sqlite
 from .errors import register_error_pages, security_headers
 from .limits import make_limiter
@@ -64,7 +64,9 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
         keep_sqlite_private(db.engine, settings["DATA_DIR"])
         tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
-    app.before_request(refuse_long_streams)  # before the CSRF check reads forms
+    # before the CSRF check reads forms
+    app.before_request(guards.refuse_long_streams)
+    app.before_request(guards.refuse_nul_characters)
     csrf.init_app(app)
     login_manager.init_app(app)
     _register_blueprints(app)
@@ -72,20 +74,6 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
     register_error_pages(app)
     app.after_request(security_headers)
     return app
-
-
-def refuse_long_streams() -> None:
-    """A body sent without a length (chunked) and longer than the limit: 413.
-
-    werkzeug refuses a declared length over ``MAX_CONTENT_LENGTH`` at once;
-    a chunked body it cuts at the limit without a word, and a form or JSON
-    cut short was a 400 about its content. Here such a body is read up to
-    the limit first (at most ``MAX_UPLOAD_BYTES``, kept for the view), and
-    one byte more raises werkzeug's RequestEntityTooLarge.
-    """
-    if request.content_length is None and request.method in ("POST", "PUT", "PATCH"):
-        request.get_data(cache=True)
-        request.stream.read(1)
 
 
 class RowId(IntegerConverter):

@@ -283,7 +283,7 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
     """
     if not data.strip():
         raise InputRejected([RowError(0, "", f"{filename} is empty")])
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:  # a binary file, or text no database column takes
         raise InputRejected([RowError(0, "", f"{filename} is not a CSV text file")])
     try:
         text = data.decode("utf-8-sig")

@@ -2,7 +2,8 @@
 9 (a huge CSV cell), 11 (out-of-range integers in uploads) and 12 (repeated
 columns, values echoed in full); and the "also" items: no caching of private
 answers, the site's own 500 page. Issue 28, items 3 (formulas in exported
-CSV cells) and 5 (500 on large ids)."""
+CSV cells), 5 (500 on large ids) and its "class of each bug": a NUL
+character, which PostgreSQL's text columns refuse, was a 500 there."""
 
 import csv
 import dataclasses
@@ -14,6 +15,8 @@ import pytest
 from .conftest import (
     csrf_token,
     example_row,
+    login,
+    logout,
     make_app,
     post_form,
     signup,
@@ -246,3 +249,53 @@ def test_numbers_no_csv_reader_reads_are_refused_in_forms_and_files(
     assert response.status_code == 400
     assert "line 2, column count: not a number" in response.text
     assert stored_predictions(app) == 0
+
+
+# Issue 28, beyond its list: NUL characters -----------------------------------
+
+
+def nul_requests(client, detector):
+    """A NUL in each kind of text a request carries: (what, response)."""
+    row = example_row(detector)
+    token = csrf_token(client.get("/tokens"))
+    yield "token name", client.post("/tokens", data={"csrf_token": token,
+                                                     "name": "a\x00b"})  # fmt: skip
+    yield "file name", upload(client, csv_bytes([row]), name="a\x00b.csv")
+    long_file = csv_bytes([row] * 300, extra={"label": "x\x00y"})  # NUL past 4 KiB
+    yield "file content", upload(client, long_file)
+    yield "query", client.get("/history", query_string={"source": "a\x00"})
+    logout(client)
+    yield "log-in name", login(client, username="al\x00ice")
+
+
+def test_a_nul_character_is_refused_naming_the_field(alice, app, detector):
+    for what, response in nul_requests(alice, detector):
+        assert response.status_code == 400, what
+        assert "NUL" in response.text or "not a CSV text file" in response.text, what
+    assert stored_predictions(app) == 0
+    from imblearn_vae.web.models import ApiToken, LoginFailure, db
+
+    with app.app_context():
+        assert db.session.query(ApiToken).count() == 0
+        assert db.session.query(LoginFailure).count() == 0
+
+
+@pytest.mark.slow  # starts a PostgreSQL server
+def test_a_nul_character_is_no_500_on_postgresql(config, detector):
+    from imblearn_vae.web import create_app
+    from imblearn_vae.web.database import upgrade_database
+    from imblearn_vae.web.models import db
+
+    from .servers import postgres_cluster
+
+    with postgres_cluster() as url:
+        settings = {**config, "DATABASE_URL": url}
+        settings.pop("MIGRATED_DATABASE")
+        app = create_app(settings)
+        upgrade_database(app)
+        client = app.test_client()
+        signup(client)
+        for what, response in nul_requests(client, detector):
+            assert response.status_code == 400, what
+        with app.app_context():
+            db.engine.dispose()
