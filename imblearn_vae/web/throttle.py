@@ -46,8 +46,12 @@ DEVICE_COOKIE_DAYS = 365
 
 def client_address() -> str:
     """The client's address as ProxyFix leaves it: the proxy's own address
-    unless TRUSTED_PROXIES says how many proxies to look through."""
-    return request.remote_addr or "unknown"
+    unless TRUSTED_PROXIES says how many proxies to look through.
+
+    Cut to the column's 64 characters here, where it is both stored and
+    looked up: behind a proxy it comes from a header, any length.
+    """
+    return (request.remote_addr or "unknown")[:64]
 
 
 def check_password(username: str, user: User | None, password: str) -> tuple[bool, int]:

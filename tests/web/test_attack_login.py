@@ -151,6 +151,20 @@ def test_behind_one_proxy_each_client_is_counted_alone(config):
                  headers=second).status_code == 401  # fmt: skip
 
 
+def test_a_forged_long_address_is_counted_as_stored(config):
+    """Issue 28's class of bugs: behind a trusted proxy the address comes
+    from a header; one longer than the column (64) was stored whole (a 500
+    on PostgreSQL) and then never matched the count's look-up."""
+    app = make_app(config, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    forged = {"X-Forwarded-For": "2001:db8::" + "f" * 100}
+    for index in range(throttle.ADDRESS_FREE):
+        login(client, username=f"user{index}", password=GUESS, headers=forged)
+    assert {len(a) for a in stored_addresses(app)} == {64}
+    response = login(client, username="x", password=GUESS, headers=forged)
+    assert response.status_code == 429
+
+
 def test_serve_takes_the_number_of_trusted_proxies(tmp_path, monkeypatch):
     from imblearn_vae.cli import build_parser
     from imblearn_vae.web import server
