@@ -42,7 +42,6 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from imblearn_vae import PAPER_TABLE_1, CGANSampler, CVAESampler, DCBNVAESampler
 from imblearn_vae._runtime import resolve_device
-from imblearn_vae._table import check_table
 from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
 
 SAMPLERS = {"dcbn-vae": DCBNVAESampler, "cvae": CVAESampler, "cgan": CGANSampler}
@@ -80,8 +79,6 @@ def training_flops_per_step(sampler, X: np.ndarray, y: np.ndarray) -> float:
     """FLOPs of one optimisation step on a batch, as torch counts them."""
     batch = sampler.batch_size_
     first = X.iloc[:batch] if hasattr(X, "iloc") else X[:batch]
-    if sampler.categorical_features is not None:
-        first = check_table(first, sampler.categorical_features, "speed")
     rows = torch.from_numpy(sampler.table_encoder_.transform(first))
     labels = torch.from_numpy(np.searchsorted(sampler.classes_, y[: len(rows)]))
     rows, labels = rows.to(sampler.device_), labels.to(sampler.device_)

@@ -1,36 +1,83 @@
-"""Parameter and attribute text shared by the samplers' docstrings.
+"""The parameters every generative sampler has: constraints, storage, docs.
 
-Written once here and substituted into each sampler with
-:class:`imblearn.utils.Substitution`, as imbalanced-learn does.
+Each public sampler's signature is the one place its parameters and their
+defaults are written: ``__init__`` stores them (:func:`store_parameters`),
+:data:`SHARED_CONSTRAINTS` validates them at fit time, and the parameter
+text written once here is substituted into each sampler's docstring with
+:func:`document`, as imbalanced-learn's ``Substitution`` does, which then
+writes each parameter's default from the signature.
 """
 
+import inspect
 import re
+from numbers import Integral, Real
 
+import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils._docstring import _random_state_docstring
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-_training_parameters = """epochs : int or "auto", default=120
+from ._table import SCALINGS
+
+#: The constraints of the parameters every generative sampler has.
+SHARED_CONSTRAINTS: dict = {
+    **BaseOverSampler._parameter_constraints,
+    "random_state": ["random_state"],
+    "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "batch_size": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "learning_rate_schedule": [StrOptions({"constant", "one-cycle"})],
+    "scaling": [
+        StrOptions(set(SCALINGS)),
+        HasMethods(["fit_transform", "inverse_transform"]),
+        None,
+    ],
+    "device": [str, torch.device],
+    "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+    "class_balance": [Interval(Real, 0, 1, closed="both")],
+    "filter_generated": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "categorical_features": ["array-like", StrOptions({"auto"}), None],
+    "categorical_encoder": [HasMethods(["fit_transform", "inverse_transform"]), None],
+    "callbacks": [list, None],
+    "verbose": ["verbose"],
+}
+
+
+def store_parameters(estimator, values: dict) -> None:
+    """Set each parameter of ``estimator``'s signature from ``locals()``.
+
+    The public samplers' ``__init__`` is their signature and this one line:
+    a parameter is stored as given, under its own name (scikit-learn's rule).
+    """
+    for name in estimator._get_param_names():
+        setattr(estimator, name, values[name])
+
+
+_training_parameters = """epochs : int or "auto"
         Number of passes over the training rows. ``"auto"``: 10, or as many
         as make 400 optimisation steps if that is more (a small table's
         epoch is a few steps).
 
-    batch_size : int or "auto", default=128
+    batch_size : int or "auto"
         Rows per optimisation step (at least 2: batch normalisation needs two
         rows). A last batch of a single row is merged into the one before it.
         ``"auto"``: the power of two nearest to a 64th of the training rows,
         from 32 to 512 (512 from about 24,000 rows on); ``batch_size_`` holds
         the size used.
 
-    learning_rate : float, default=1e-4
+    learning_rate : float
         Step size of the Adam optimiser (the peak with ``"one-cycle"``).
 
-    learning_rate_schedule : {"constant", "one-cycle"}, default="constant"
+    learning_rate_schedule : {"constant", "one-cycle"}
         The step size over training: ``learning_rate`` throughout, or one
         cycle (Smith & Topin, 2019): up from a tenth of it over the first 30%
         of the steps, then down along a cosine to a hundredth.
 
-    scaling : {"minmax", "standard", "log", "quantile"}, transformer or None, \
-            default="minmax"
+    scaling : {"minmax", "standard", "log", "quantile"}, transformer or None
         How the numeric columns enter the network: scaled to ``[0, 1]``
         (``"minmax"``), to zero mean and unit variance (``"standard"``),
         ``sign(x) log(1 + |x|)`` then to ``[0, 1]`` (``"log"``, for heavy
@@ -41,12 +88,12 @@ _training_parameters = """epochs : int or "auto", default=120
         training rows; generated rows are mapped back to the original units
         and clipped to the range each column had in training.
 
-    device : str or torch.device, default="auto"
+    device : str or torch.device
         Where the network is trained: ``"auto"`` picks CUDA when it is present
         (decided at fit time), else ``"cpu"``; any torch device name is
         accepted (``"cuda:1"``).
 
-    n_threads : int, default=None
+    n_threads : int or None
         Number of torch threads used while fitting and sampling; the previous
         setting is restored afterwards. ``None`` keeps torch's setting but
         uses no more threads than the machine has idle cores (the cores
@@ -56,14 +103,14 @@ _training_parameters = """epochs : int or "auto", default=120
         for each other at every operation, and on busy cores two threads
         trained several times slower than one.
 
-    class_balance : float in [0, 1], default=0.0
+    class_balance : float in [0, 1]
         How evenly training draws the classes: each epoch draws as many rows
         as there are, class ``c`` of ``n_c`` rows in proportion to
         ``n_c ** (1 - class_balance)``. 0 shuffles the rows as they come
         (classes in proportion to their size); 1 draws every class equally
         often, so the rows of small classes repeat.
 
-    filter_generated : bool, default=False
+    filter_generated : bool
         Keep only the generated rows that a decision tree fitted on the real
         rows puts in their own class, drawing more in their place (up to 10
         rounds; rows still missing then are kept as drawn, so the counts of
@@ -72,7 +119,7 @@ _training_parameters = """epochs : int or "auto", default=120
         class's real rows: where the class follows exactly from the features,
         or where classes overlap.
 
-    early_stopping : bool, default=False
+    early_stopping : bool
         Hold out ``validation_fraction`` of each class's rows, score the model
         on them after every epoch (``"validation_loss"`` in ``history_``), stop
         when the score has not improved by ``tol`` for ``n_iter_no_change``
@@ -80,16 +127,16 @@ _training_parameters = """epochs : int or "auto", default=120
         budget. The held-out rows are drawn with ``random_state``; they are
         not trained on but are part of the output like every original row.
 
-    validation_fraction : float, default=0.1
+    validation_fraction : float
         Share of each class held out when ``early_stopping`` is on.
 
-    n_iter_no_change : int, default=10
+    n_iter_no_change : int
         Epochs without improvement before training stops.
 
-    tol : float, default=1e-4
+    tol : float
         Smallest decrease of the validation loss that counts as improvement.
 
-    categorical_features : "auto", array-like of int, str or bool, default=None
+    categorical_features : "auto", array-like of int, str or bool
         Which columns hold categories, with SMOTENC's meaning: ``"auto"``
         takes the pandas categorical columns of a DataFrame; otherwise column
         indices, column names (DataFrame only) or a boolean mask with one
@@ -102,13 +149,19 @@ _training_parameters = """epochs : int or "auto", default=120
         integer columns come back as integers. ``None``: every column is
         numeric, as without this parameter. Sparse input is then refused.
 
-    categorical_encoder : estimator, default=None
+    categorical_encoder : estimator or None
         Encoder of the categorical columns; it must give one column per
         category (``categories_``) and be one-hot, since generated blocks are
         decoded with its ``inverse_transform``. ``None`` uses
         ``OneHotEncoder(handle_unknown="ignore")``. It is cloned before fitting.
 
-    verbose : int, default=0
+    callbacks : list of Callback or None
+        More :class:`~imblearn_vae.callbacks.Callback` objects for the
+        training loop, called after the sampler's own (the progress bar, early
+        stopping, the learning-rate schedule) at the start, after each step and
+        epoch, and at the end; one may stop training. None: only the sampler's.
+
+    verbose : int
         1: a progress bar of the epochs (tqdm, on stderr) with the losses
         and the time left; 2: also one line per epoch with the losses."""
 
@@ -162,20 +215,20 @@ _fitted_attributes = """sampling_strategy_ : dict
         Names of features seen during `fit`. Defined only when `X` has feature
         names that are all strings."""
 
-_vae_parameters = """hidden_layer_sizes : tuple of int, default=(604,)
+_vae_parameters = """hidden_layer_sizes : tuple of int
         Widths of the encoder's hidden layers, input side first; the decoder
         mirrors them. ``(604,)`` is Table 1 of the paper; ``(60, 60, 60, 60)``
         is the network whose parameter and FLOP counts the paper reports.
 
-    latent_dim : int, default=32
+    latent_dim : int
         Dimension of the latent code.
 
-    beta : float, default=1.0
+    beta : float
         Weight of the KL term in the loss. Below 1, generated rows keep more
         of the spread of each class; above 1, they move towards the class
         mean.
 
-    latent_sampling : {"prior", "posterior", "interpolate"}, default="prior"
+    latent_sampling : {"prior", "posterior", "interpolate"}
         Where the latent codes of new rows come from. ``"prior"``: ``z ~ N(0,
         temperature^2 I)``, decoded with the class (the paper).
         ``"posterior"``: around a random real row of the class, ``z ~ N(mu,
@@ -185,25 +238,44 @@ _vae_parameters = """hidden_layer_sizes : tuple of int, default=(604,)
         class (SMOTE in the latent space, as DeepSMOTE does). The last two
         keep the encoded rows of every class (``latent_dim`` floats each).
 
-    temperature : float, default=1.0
+    temperature : float
         Scale of the latent noise of ``"prior"`` and ``"posterior"``
         sampling: below 1 new rows stay closer to the typical (or the real)
         rows, above 1 they spread further."""
 
 
-def with_defaults(text: str, **defaults: str) -> str:
-    """``text`` with the ``default=`` of each named parameter replaced.
+def document(**sections: str):
+    """Fill a sampler's docstring: the shared sections, then every default.
 
-    For a sampler whose defaults differ from the shared text's.
+    The class docstring's ``{name}`` fields take the shared text of
+    ``sections`` (as imbalanced-learn's ``Substitution``); then each
+    parameter of the Parameters section that the signature gives a default
+    gets ``default=<that default>`` on its type line, written or replaced.
+    The defaults stated are the signature's, always.
     """
-    for name, value in defaults.items():
-        pattern = rf"(\b{name} : [^\n]*(?:\\\n[^\n]*)?default=)[^\n]+"
-        text, count = re.subn(
-            pattern, lambda m, value=value: m.group(1) + value, text, count=1
-        )
-        if count != 1:
-            raise ValueError(f"No parameter {name!r} with a default in the text.")
-    return text
+
+    def decorate(cls):
+        defaults = {
+            p.name: p.default
+            for p in inspect.signature(cls.__init__).parameters.values()
+            if p.default is not p.empty
+        }
+        lines = cls.__doc__.format(**sections).split("\n")
+        for i, line in enumerate(lines):
+            match = re.match(r"    (\w+) : ", line)
+            if match is None or match.group(1) not in defaults:
+                continue
+            text = re.sub(r",?\s*default=.*$", "", line)
+            lines[i] = f"{text}, default={_literal(defaults[match.group(1)])}"
+        cls.__doc__ = "\n".join(lines)
+        return cls
+
+    return decorate
+
+
+def _literal(value) -> str:
+    """A default as numpydoc docstrings write it ("auto", 0.001, (604,))."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
 SHARED_DOCS = {

@@ -3,9 +3,13 @@
 :class:`TableEncoder` fits on the caller's table (an array, a sparse matrix or
 a DataFrame, with or without categorical columns) and turns it into the
 float32 matrix a network trains on, ``[transformed numeric | one-hot
-blocks]``; its :meth:`~TableEncoder.inverse_transform` turns generated rows
-back into the caller's units, dtypes and categories, clipped to the range
-each numeric column had in training. The samplers only train and draw.
+blocks]``, described by one list of column specs (:class:`ColumnSpec`); its
+:meth:`~TableEncoder.inverse_transform` walks the same specs back, from
+generated rows to the caller's units, dtypes and categories, clipped to the
+range each numeric column had in training, and :meth:`~TableEncoder.stack`
+puts them after the caller's rows in the caller's container (array, sparse
+matrix or DataFrame). The samplers only train and draw; the network is told
+where the categorical blocks sit (:attr:`~TableEncoder.blocks_`).
 """
 
 from typing import Any, NamedTuple
@@ -76,7 +80,6 @@ SCALINGS = {
 class CheckedTable(NamedTuple):
     """A table with categorical columns, checked and split by kind."""
 
-    table: Any  # the input as given (DataFrame or array): the output's originals
     names: list
     categorical: np.ndarray  # column indices
     numeric: np.ndarray
@@ -98,13 +101,27 @@ def check_table(X, categorical_features, owner: str) -> CheckedTable:
     categorical = resolve_categorical_features(X, categorical_features)
     numeric = np.setdiff1d(np.arange(X.shape[1]), categorical)
     return CheckedTable(
-        table=X,
         names=names,
         categorical=categorical,
         numeric=numeric,
         numeric_values=numeric_columns(X, numeric, names),
         categorical_values=categorical_columns(X, categorical, names),
     )
+
+
+class ColumnSpec(NamedTuple):
+    """One column of the caller's table and its span in the network's matrix.
+
+    A numeric column is one matrix column; a categorical one is a one-hot
+    block of one column per category seen in training.
+    """
+
+    index: int  # position in the caller's table
+    name: Any  # its label (the index, for an array)
+    kind: str  # "numeric" or "categorical"
+    start: int
+    stop: int
+    integer: bool = False  # numeric values come back rounded
 
 
 class TableEncoder(BaseEstimator):
@@ -124,6 +141,11 @@ class TableEncoder(BaseEstimator):
 
     Attributes
     ----------
+    specs_ : list of ColumnSpec
+        Every column of the table in its order, with its kind and its span
+        in the matrix: numeric columns first, then the one-hot blocks.
+    blocks_ : CategoricalBlocks or None
+        The matrix's layout for a network (None without categorical columns).
     scaler_ : transformer or None
         The fitted numeric transform.
     data_min_, data_max_ : ndarray of shape (n_numeric,)
@@ -133,9 +155,6 @@ class TableEncoder(BaseEstimator):
         Column indices of each kind.
     categorical_encoder_ : estimator or None
         The fitted encoder (None without categorical columns).
-    blocks_ : CategoricalBlocks or None
-        Where the one-hot blocks sit in the matrix (None without categorical
-        columns).
     n_columns_ : int
         Width of the matrix.
     """
@@ -147,64 +166,97 @@ class TableEncoder(BaseEstimator):
         self.categorical_encoder = categorical_encoder
         self.scaling = scaling
 
+    # ------------------------------------------------------------------
+    # The table to the matrix
+    # ------------------------------------------------------------------
     def fit_transform(self, X) -> np.ndarray:
         """Fit on ``X`` and return its float32 matrix (a new array).
 
-        ``X`` is a :class:`CheckedTable` when ``categorical_features`` is set,
-        else a numeric array or sparse matrix as imbalanced-learn validated it.
+        ``X`` is what the samplers' ``_check_X_y`` gives: a numeric array or
+        sparse matrix, or with ``categorical_features`` an array or DataFrame
+        of mixed columns, whose columns are checked here (errors name them).
         """
-        if self.categorical_features is None:
-            return self._fit_numeric(X)
-        return self._fit_mixed(X)
+        self._fit_container(X)
+        numeric, categories = self._split(X)
+        names = column_names(X) if self.categorical_features is not None else None
+        self.categorical_encoder_, one_hot, sizes = fit_categorical_encoder(
+            self.categorical_encoder,
+            categories,
+            [names[i] for i in self.categorical_features_] if names else [],
+        )
+        integer = self._integer_columns(X)
+        self.specs_ = [
+            ColumnSpec(int(column), names[column] if names else int(column),
+                       "numeric", j, j + 1, bool(integer[j]))
+            for j, column in enumerate(self.numeric_features_)
+        ]  # fmt: skip
+        start = len(self.numeric_features_)
+        for column, size in zip(self.categorical_features_, sizes, strict=True):
+            self.specs_.append(ColumnSpec(int(column), names[column], "categorical",
+                                          start, start + size))  # fmt: skip
+            start += size
+        self.n_columns_ = start
+        self.blocks_ = (
+            None
+            if self.categorical_features is None
+            else CategoricalBlocks(len(self.numeric_features_), sizes)
+        )
+        return self._stack_matrix(self._fit_scaling(numeric), one_hot)
 
     def transform(self, X) -> np.ndarray:
         """The float32 matrix of new rows of the same kind as the fitted ones."""
-        if self.blocks_ is None:
-            numeric, one_hot = X.toarray() if sparse.issparse(X) else X, None
-        else:
-            numeric = X.numeric_values
-            if self.categorical_encoder_ is not None:
-                one_hot = self.categorical_encoder_.transform(X.categorical_values)
-                one_hot = one_hot.toarray() if sparse.issparse(one_hot) else one_hot
-            else:
-                one_hot = np.empty((len(numeric), 0))
+        numeric, categories = self._split(X, fitted=True)
+        one_hot = None
+        if self.categorical_encoder_ is not None:
+            one_hot = self.categorical_encoder_.transform(categories)
+            one_hot = one_hot.toarray() if sparse.issparse(one_hot) else one_hot
         rows = np.array(numeric, dtype=np.float32, order="C", copy=True)
         if self.scaler_ is not None:
             rows = self.scaler_.transform(rows)
-        if one_hot is not None:
-            rows = np.hstack([rows, one_hot])
-        return np.ascontiguousarray(rows, dtype=np.float32)
+        return self._stack_matrix(rows, one_hot)
 
-    def _fit_numeric(self, X) -> np.ndarray:
-        self.blocks_ = self.categorical_encoder_ = self._frame_dtypes = None
-        self.numeric_features_ = np.arange(X.shape[1])
-        self.categorical_features_ = np.empty(0, dtype=np.intp)
-        self._output_dtype = X.dtype
-        self._integer = np.full(X.shape[1], X.dtype.kind in "iub")
-        matrix = self._fit_scaling(X.toarray() if sparse.issparse(X) else X)
-        self.n_columns_ = matrix.shape[1]
-        return matrix
-
-    def _fit_mixed(self, checked: CheckedTable) -> np.ndarray:
-        table = checked.table
-        self.categorical_features_ = checked.categorical
-        self.numeric_features_ = checked.numeric
-        self.categorical_encoder_, one_hot, sizes = fit_categorical_encoder(
-            self.categorical_encoder,
-            checked.categorical_values,
-            [checked.names[i] for i in checked.categorical],
+    def _fit_container(self, X) -> None:
+        """Remember what the output must look like: the input's kind and dtypes."""
+        self._sparse_format = X.format if sparse.issparse(X) else None
+        self._frame_dtypes = (
+            X.dtypes
+            if self.categorical_features is not None and is_dataframe(X)
+            else None
         )
-        self._integer = integer_columns(table, checked.numeric)
-        self._frame_dtypes = table.dtypes if is_dataframe(table) else None
+        mixed = self.categorical_features is not None
         self._output_dtype = (
             np.dtype(object)
-            if is_dataframe(table) or table.dtype == object
-            else table.dtype
+            if mixed and (self._frame_dtypes is not None or X.dtype == object)
+            else X.dtype
         )
-        self.blocks_ = CategoricalBlocks(len(checked.numeric), sizes)
-        matrix = np.hstack([self._fit_scaling(checked.numeric_values), one_hot])
-        self.n_columns_ = matrix.shape[1]
-        return matrix
+
+    def _split(self, X, fitted: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The numeric values (an array or sparse matrix) and the categories."""
+        if self.categorical_features is None:
+            if not fitted:
+                self.numeric_features_ = np.arange(X.shape[1])
+                self.categorical_features_ = np.empty(0, dtype=np.intp)
+            numeric = X.toarray() if sparse.issparse(X) else X
+            return numeric, np.empty((X.shape[0], 0))
+        categorical = (
+            self.categorical_features_ if fitted else self.categorical_features
+        )
+        checked = check_table(X, categorical, type(self).__name__)
+        if not fitted:
+            self.categorical_features_ = checked.categorical
+            self.numeric_features_ = checked.numeric
+        return checked.numeric_values, checked.categorical_values
+
+    def _integer_columns(self, X) -> np.ndarray:
+        if self.categorical_features is None:
+            return np.full(X.shape[1], X.dtype.kind in "iub")
+        return integer_columns(X, self.numeric_features_)
+
+    @staticmethod
+    def _stack_matrix(numeric: np.ndarray, one_hot) -> np.ndarray:
+        if one_hot is not None and one_hot.shape[1]:
+            numeric = np.hstack([numeric, one_hot])
+        return np.ascontiguousarray(numeric, dtype=np.float32)
 
     def _fit_scaling(self, X: np.ndarray) -> np.ndarray:
         """Fit the numeric transform and the clipping range; return float32 rows."""
@@ -227,51 +279,71 @@ class TableEncoder(BaseEstimator):
         transformed = self.scaler_.fit_transform(rows)
         return np.ascontiguousarray(transformed, dtype=np.float32)
 
-    def inverse_transform(self, rows: np.ndarray) -> np.ndarray:
+    # ------------------------------------------------------------------
+    # The matrix back to the table
+    # ------------------------------------------------------------------
+    def inverse_transform(self, rows: np.ndarray):
         """Generated float32 rows back in the caller's units, dtypes and categories.
 
         Numeric values are clipped to the training range (integer columns
-        rounded); each one-hot block becomes its category. Returns an array of
-        the input's dtype (object for mixed DataFrames or strings).
+        rounded); each one-hot block becomes its category. Returns a
+        DataFrame with the fitted columns and dtypes for a mixed DataFrame,
+        else a dense array of the input's dtype (object for mixed arrays).
         """
         numeric, categories = self._decode(rows)
-        if self.blocks_ is None:
+        if self._frame_dtypes is not None:
+            return self._frame(numeric, categories)
+        if self.categorical_features is None:
             return numeric.astype(self._output_dtype, copy=False)
-        n_columns = len(self.numeric_features_) + len(self.categorical_features_)
-        out = np.empty((len(rows), n_columns), dtype=self._output_dtype)
-        for j, column in enumerate(self.numeric_features_):
-            values = numeric[:, j]
-            out[:, column] = values.astype(np.int64) if self._integer[j] else values
+        out = np.empty((len(rows), len(self.specs_)), dtype=self._output_dtype)
+        for spec in self.specs_:
+            if spec.kind == "numeric":
+                values = numeric[:, spec.start]
+                out[:, spec.index] = values.astype(np.int64) if spec.integer else values
         if categories is not None:
             out[:, self.categorical_features_] = categories
         return out
 
-    def inverse_transform_frame(self, rows: np.ndarray):
-        """:meth:`inverse_transform` as a DataFrame of the fitted columns and dtypes.
+    def stack(self, X, rows: np.ndarray):
+        """``X``'s rows, then the decoded ``rows``, in ``X``'s container.
 
-        For an encoder fitted on a mixed DataFrame. Built column by column:
-        the object array of :meth:`inverse_transform` holds a Python object
-        per cell, which for the 270,000 new rows of KDDTrain+'s 41 columns
-        took seconds to build and as long again to turn back into a frame.
+        A DataFrame, a sparse matrix of ``X``'s format, or an array: the
+        output imbalanced-learn's samplers give (originals first, unchanged).
+        """
+        new = self.inverse_transform(rows)
+        if self._frame_dtypes is not None:
+            import pandas as pd  # fitted on a DataFrame: pandas is there
+
+            return pd.concat([X, new], ignore_index=True)
+        if self._sparse_format is not None:
+            return sparse.vstack([X, sparse.csr_matrix(new)], format=X.format)
+        return np.vstack([X, new])
+
+    def _frame(self, numeric: np.ndarray, categories):
+        """A DataFrame of the fitted columns and dtypes, built column by column.
+
+        The object array of a row-wise build holds a Python object per cell,
+        which for the 270,000 new rows of KDDTrain+'s 41 columns took seconds
+        to build and as long again to turn back into a frame.
         """
         import pandas as pd  # fitted on a DataFrame: pandas is there
 
-        numeric, categories = self._decode(rows)
-        names = self._frame_dtypes.index
         columns = {}
-        for j, column in enumerate(self.numeric_features_):
-            columns[names[column]] = numeric[:, j]
+        for spec in self.specs_:
+            if spec.kind == "numeric":
+                columns[spec.name] = numeric[:, spec.start]
         for j, column in enumerate(self.categorical_features_):
-            columns[names[column]] = (
+            columns[self._frame_dtypes.index[column]] = (
                 categories[:, j] if categories is not None else np.empty(0, object)
             )
+        names = self._frame_dtypes.index
         frame = pd.DataFrame({name: columns[name] for name in names})
         return frame.astype(self._frame_dtypes.to_dict(), copy=False)
 
     def _decode(self, rows: np.ndarray):
         """The numeric columns (clipped, integers rounded) and the categories."""
-        blocks = self.blocks_
-        numeric = rows if blocks is None else rows[:, : blocks.n_numeric]
+        n_numeric = len(self.numeric_features_)
+        numeric = rows if self.blocks_ is None else rows[:, :n_numeric]
         if self.scaler_ is not None and len(rows):  # sklearn refuses 0 rows
             numeric = self.scaler_.inverse_transform(numeric)
         # Clip in place in the output's float precision (float64 for integer
@@ -288,26 +360,13 @@ class TableEncoder(BaseEstimator):
         )
         np.maximum(numeric, self.data_min_.astype(numeric.dtype), out=numeric)
         np.minimum(numeric, self.data_max_.astype(numeric.dtype), out=numeric)
-        if self._integer.any():
-            numeric[:, self._integer] = np.rint(numeric[:, self._integer])
+        integer = np.array([s.integer for s in self.specs_ if s.kind == "numeric"],
+                           dtype=bool)  # fmt: skip
+        if integer.any():
+            numeric[:, integer] = np.rint(numeric[:, integer])
         categories = None
-        if blocks is not None and len(self.categorical_features_) and len(rows):
+        if self.categorical_encoder_ is not None and len(rows):
             categories = self.categorical_encoder_.inverse_transform(
-                rows[:, blocks.n_numeric :]
+                rows[:, n_numeric:]
             )
         return numeric, categories
-
-    @property
-    def fitted_on_frame(self) -> bool:
-        """Whether the encoder was fitted on a mixed DataFrame."""
-        return self._frame_dtypes is not None
-
-    def as_frame(self, rows: np.ndarray):
-        """Decoded rows as a DataFrame with the fitted columns and dtypes, if
-        the encoder was fitted on a mixed DataFrame; else ``rows`` unchanged."""
-        if self._frame_dtypes is None:
-            return rows
-        import pandas as pd  # fitted on a DataFrame: pandas is there
-
-        dtypes = self._frame_dtypes  # indexed by the fitted frame's columns
-        return pd.DataFrame(rows, columns=dtypes.index).astype(dtypes.to_dict())

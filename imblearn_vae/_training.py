@@ -1,20 +1,18 @@
-"""The pieces of the generative samplers' training loop.
+"""The generative samplers' training loop, as skorch's ``fit_loop`` is made.
 
-The loop itself (:meth:`BaseGenerativeSampler._train`) runs epochs of
-mini-batches; what happens around it is a :class:`Callback` the loop calls,
-as skorch's ``fit_loop`` calls its ``EarlyStopping`` and ``ProgressBar``:
-stopping early and keeping the best network, the progress bar, a learning
-rate that changes with the steps. Adding one is writing a callback, not
-editing the loop.
+:func:`fit_loop` runs epochs (:func:`run_single_epoch`) of the sampler's
+``_train_step`` and tells the callbacks (:mod:`imblearn_vae.callbacks`) at
+each milestone; stopping early, the progress bar and a learning-rate
+schedule are callbacks. The rest of this module says how many epochs, what
+batch size, which rows in which order.
 """
 
-import copy
-import math
-import sys
+import time
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+
+from .callbacks import notify
 
 #: ``epochs="auto"``: at least this many epochs, and at least AUTO_STEPS
 #: optimisation steps (a small table's epochs are a few steps each).
@@ -27,149 +25,95 @@ AUTO_BATCHES = 64
 AUTO_BATCH_RANGE = (32, 512)
 
 
-class Callback:
-    """Something the training loop calls at its milestones.
+def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None):
+    """Train ``sampler.module_`` on ``X``, ``y``: up to the planned epochs.
 
-    Each hook gets the sampler being fitted; :meth:`on_epoch_end` also gets
-    the epoch's record (losses, ``validation_loss`` when there is one) and
-    returns True to stop training.
-    """
-
-    def on_train_begin(self, sampler, n_epochs: int, n_steps: int) -> None:
-        """Before the first epoch: the epochs and optimisation steps planned."""
-
-    def on_batch_end(self, sampler, step: int) -> None:
-        """After each optimisation step (``step`` counts from 1)."""
-
-    def on_epoch_end(self, sampler, record: dict) -> bool:
-        """After each epoch; True stops training."""
-        return False
-
-    def on_train_end(self, sampler) -> None:
-        """After the last epoch, stopped early or not."""
-
-
-class EarlyStopping(Callback):
-    """Stop once the validation loss has not improved for a while; keep the best.
+    Sets ``history_`` (one record per epoch: ``"epoch"``, the mean of each
+    loss over the epoch's rows, ``"validation_loss"`` with validation rows,
+    ``"duration"``), ``batch_size_`` and ``n_epochs_``. Any callback's
+    ``on_epoch_end`` may end training.
 
     Parameters
     ----------
-    patience : int
-        Epochs without an improvement of more than ``tol`` before stopping.
-    tol : float
-        The least decrease that counts as an improvement.
-
-    The network of the best epoch is put back at the end and its epoch is
-    ``sampler.best_epoch_``.
+    sampler : BaseGenerativeSampler
+        Gives the steps (``_train_step``), the optimisers and the settings.
+    X, y : torch.Tensor
+        The network's matrix and the class indices.
+    callbacks : list of Callback
+    train_rows, validation_rows : torch.Tensor or None
+        Row indices to train on and to score after each epoch (None: train
+        on every row, score none).
     """
-
-    def __init__(self, patience: int, tol: float) -> None:
-        self.patience = patience
-        self.tol = tol
-
-    def on_train_begin(self, sampler, n_epochs, n_steps):
-        self.best_loss = float("inf")
-        self.best_state = None
-        self.stale_epochs = 0
-
-    def on_epoch_end(self, sampler, record):
-        if record["validation_loss"] < self.best_loss - self.tol:
-            self.best_loss, self.stale_epochs = record["validation_loss"], 0
-            self.best_state = copy.deepcopy(sampler.module_.state_dict())
-            sampler.best_epoch_ = record["epoch"]
-            return False
-        self.stale_epochs += 1
-        return self.stale_epochs >= self.patience
-
-    def on_train_end(self, sampler):
-        if self.best_state is not None:
-            sampler.module_.load_state_dict(self.best_state)
-
-
-class OneCycle(Callback):
-    """The learning rate of every optimiser over the steps: a one-cycle schedule.
-
-    Up from a tenth of the peak over the first ``warmup`` share of the steps,
-    then down to a hundredth of it, each along a cosine (Smith & Topin, 2019,
-    "Super-convergence"; the schedule of torch's ``OneCycleLR``): with it a
-    network reaches in fewer epochs what a constant rate reaches in more.
-
-    Parameters
-    ----------
-    optimizers : dict
-        Optimisers whose ``param_groups`` hold an ``lr``; the one at the
-        start is the peak.
-    warmup : float
-        Share of the steps spent rising.
-    """
-
-    def __init__(self, optimizers: dict, warmup: float = 0.3) -> None:
-        self.optimizers = optimizers
-        self.warmup = warmup
-
-    def on_train_begin(self, sampler, n_epochs, n_steps):
-        self.peaks = [
-            [group["lr"] for group in optimizer.param_groups]
-            for optimizer in self.optimizers.values()
-        ]
-        self.n_steps = max(2, n_steps)
-        self._set(0)
-
-    def on_batch_end(self, sampler, step):
-        if step < self.n_steps:
-            self._set(step)
-
-    def _set(self, step: int) -> None:
-        rising_until = self.warmup * self.n_steps - 1
-        for optimizer, peaks in zip(self.optimizers.values(), self.peaks, strict=True):
-            for group, peak in zip(optimizer.param_groups, peaks, strict=True):
-                start, end = peak / 10, peak / 100
-                if step <= rising_until:
-                    group["lr"] = _cosine(start, peak, step / rising_until)
-                else:
-                    share = (step - rising_until) / (self.n_steps - 1 - rising_until)
-                    group["lr"] = _cosine(peak, end, share)
-
-
-def _cosine(start: float, end: float, share: float) -> float:
-    """From ``start`` (share 0) to ``end`` (share 1) along half a cosine."""
-    return end + (start - end) / 2 * (math.cos(math.pi * share) + 1)
-
-
-class ProgressBar(Callback):
-    """verbose=1: a bar (losses, time left); verbose>=2: a line per epoch too."""
-
-    def __init__(self, verbose: int) -> None:
-        self.verbose = verbose
-
-    def on_train_begin(self, sampler, n_epochs, n_steps):
-        self.name = type(sampler).__name__
-        self.n_epochs = n_epochs
-        self.bar = tqdm(total=n_epochs, desc=self.name, unit="epoch",
-                        disable=self.verbose < 1, leave=True)  # fmt: skip
-
-    def on_epoch_end(self, sampler, record):
-        if self.verbose < 1:
-            return False
-        losses = {
-            name: f"{value:.4g}"
-            for name, value in record.items()
-            if name not in ("epoch", "duration")
-        }
-        self.bar.set_postfix(losses, refresh=False)
-        self.bar.update()
-        if self.verbose >= 2:
-            width = len(str(self.n_epochs))
-            self.bar.write(
-                f"[{self.name}] epoch {record['epoch']:>{width}}/{self.n_epochs}  "
-                + "  ".join(f"{name}={value}" for name, value in losses.items())
-                + f"  ({record['duration']:.2f}s)",
-                file=sys.stdout,
+    n_rows = len(X) if train_rows is None else len(train_rows)
+    sampler.batch_size_ = fitted_batch_size(sampler.batch_size, n_rows)
+    n_epochs = planned_epochs(sampler.epochs, n_rows, sampler.batch_size_)
+    generator = sampler._torch_generator(X.device)
+    optimizers = sampler._make_optimizers()
+    n_steps = n_epochs * steps_per_epoch(n_rows, sampler.batch_size_)
+    notify(callbacks, "on_train_begin", sampler, n_epochs=n_epochs, n_steps=n_steps,
+           optimizers=optimizers)  # fmt: skip
+    sampler.history_, sampler.best_epoch_ = [], None
+    sampler.module_.train()
+    for epoch in range(1, n_epochs + 1):
+        record = run_single_epoch(
+            sampler, X, y, train_rows, epoch, optimizers, generator, callbacks
+        )
+        if validation_rows is not None:
+            record["validation_loss"] = validation_loss(
+                sampler, X[validation_rows], y[validation_rows], generator
             )
-        return False
+        check_finite(sampler, record)
+        sampler.history_.append(record)
+        if notify(callbacks, "on_epoch_end", sampler, record=record):
+            break
+    notify(callbacks, "on_train_end", sampler)
+    sampler.n_epochs_ = len(sampler.history_)
+    sampler.module_.eval()
 
-    def on_train_end(self, sampler):
-        self.bar.close()
+
+def run_single_epoch(sampler, X, y, train_rows, epoch, optimizers, generator,
+                     callbacks) -> dict:  # fmt: skip
+    """One pass over the training rows; the record of its mean losses."""
+    start = time.perf_counter()
+    rows_y = y if train_rows is None else y[train_rows]
+    weights = class_balance_weights(rows_y, len(sampler.classes_),
+                                    sampler.class_balance)  # fmt: skip
+    batches = shuffled_batches(
+        len(rows_y), sampler.batch_size_, generator, X.device, weights
+    )
+    totals: dict[str, torch.Tensor] = {}
+    for step, batch in enumerate(batches, start=(epoch - 1) * len(batches) + 1):
+        if train_rows is not None:
+            batch = train_rows[batch]
+        losses = sampler._train_step(X[batch], y[batch], optimizers, generator)
+        for name, value in losses.items():
+            weighted = value.detach() * len(batch)
+            totals[name] = totals[name] + weighted if name in totals else weighted
+        notify(callbacks, "on_batch_end", sampler, step=step)
+    record = {"epoch": epoch}
+    record.update({name: float(t) / len(rows_y) for name, t in totals.items()})
+    record["duration"] = time.perf_counter() - start
+    return record
+
+
+def validation_loss(sampler, X, y, generator) -> float:
+    """The sampler's ``_validation_loss`` on held-out rows, in eval mode."""
+    sampler.module_.eval()
+    with torch.no_grad():
+        loss = sampler._validation_loss(X, y, generator)
+    sampler.module_.train()
+    return loss
+
+
+def check_finite(sampler, record: dict) -> None:
+    """Stop with an error that says what to change once a loss is not finite."""
+    for name, value in record.items():
+        if not np.isfinite(value):
+            raise FloatingPointError(
+                f"{type(sampler).__name__}: the training loss {name!r} became "
+                f"{value} in epoch {record['epoch']}. Lower learning_rate, "
+                "or scale the features (scaling='minmax' or 'standard')."
+            )
 
 
 def shuffled_batches(
@@ -241,8 +185,9 @@ def class_balance_weights(
     return counts[y].pow(-class_balance)
 
 
-def split_validation(y_encoded: np.ndarray, n_classes: int, fraction: float,
-                     random_state) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+def split_validation(
+    y_encoded: np.ndarray, n_classes: int, fraction: float, random_state, device="cpu"
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Row indices to train on and to validate on, stratified by class.
 
     Each class gives ``fraction`` of its rows (rounded, keeping at least one
@@ -261,4 +206,4 @@ def split_validation(y_encoded: np.ndarray, n_classes: int, fraction: float,
             f"{len(y_encoded)} rows; raise it or set early_stopping=False."
         )
     train = np.setdiff1d(np.arange(len(y_encoded)), validation)
-    return torch.from_numpy(train), torch.from_numpy(validation)
+    return torch.from_numpy(train).to(device), torch.from_numpy(validation).to(device)

@@ -3,12 +3,12 @@
 from numbers import Integral
 
 import torch
-from imblearn.utils import Substitution
+import torch.nn.functional as F
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from ._checks import HIDDEN_LAYER_SIZES_CONSTRAINT, check_hidden_layer_sizes
-from ._docstrings import SHARED_DOCS, with_defaults
+from ._parameters import SHARED_CONSTRAINTS, SHARED_DOCS, document, store_parameters
 from ._runtime import make_adam
 from .base import BaseGenerativeSampler
 from .nn import ConditionalGAN, discriminator_loss, generator_loss, he_init_
@@ -18,15 +18,11 @@ from .nn import ConditionalGAN, discriminator_loss, generator_loss, he_init_
 #: that each network is for the other.
 ADAM_BETAS = (0.5, 0.999)
 
+#: Held-out rows compared with generated ones by the validation loss.
+MMD_MAX_ROWS = 1024
 
-@Substitution(
-    **{
-        **SHARED_DOCS,
-        "training_parameters": with_defaults(
-            SHARED_DOCS["training_parameters"], learning_rate="2e-4"
-        ),
-    }
-)
+
+@document(**SHARED_DOCS)
 class CGANSampler(BaseGenerativeSampler):
     """Over-sample with a conditional generative adversarial network (CGAN).
 
@@ -105,7 +101,7 @@ class CGANSampler(BaseGenerativeSampler):
     """
 
     _parameter_constraints: dict = {
-        **BaseGenerativeSampler._parameter_constraints,
+        **SHARED_CONSTRAINTS,
         "generator_hidden_layer_sizes": HIDDEN_LAYER_SIZES_CONSTRAINT,
         "discriminator_hidden_layer_sizes": HIDDEN_LAYER_SIZES_CONSTRAINT,
         "noise_dim": [Interval(Integral, 1, None, closed="left")],
@@ -136,36 +132,12 @@ class CGANSampler(BaseGenerativeSampler):
         tol=1e-4,
         categorical_features=None,
         categorical_encoder=None,
+        callbacks=None,
         verbose=0,
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_schedule=learning_rate_schedule,
-            scaling=scaling,
-            device=device,
-            n_threads=n_threads,
-            class_balance=class_balance,
-            filter_generated=filter_generated,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            categorical_features=categorical_features,
-            categorical_encoder=categorical_encoder,
-            verbose=verbose,
-        )
-        self.generator_hidden_layer_sizes = generator_hidden_layer_sizes
-        self.discriminator_hidden_layer_sizes = discriminator_hidden_layer_sizes
-        self.noise_dim = noise_dim
-        self.discriminator_steps = discriminator_steps
+        store_parameters(self, locals())
 
-    def _build_module(
-        self, n_features: int, n_classes: int, generator: torch.Generator
-    ) -> nn.Module:
+    def _build_module(self, n_features, n_classes, blocks, generator) -> nn.Module:
         module = ConditionalGAN(
             n_features,
             n_classes,
@@ -177,6 +149,7 @@ class CGANSampler(BaseGenerativeSampler):
                 self.discriminator_hidden_layer_sizes,
                 "discriminator_hidden_layer_sizes",
             ),
+            blocks,
         )
         he_init_(module, generator)
         return module
@@ -203,7 +176,7 @@ class CGANSampler(BaseGenerativeSampler):
         module = self.module_
         for _ in range(self.discriminator_steps):
             with torch.no_grad():
-                fake = self._fake_rows(y, generator)
+                fake = module.fake_rows(y, generator)
             real_logits = module.discriminate(X, y)
             fake_logits = module.discriminate(fake, y)
             d_loss = discriminator_loss(real_logits, fake_logits)
@@ -211,7 +184,7 @@ class CGANSampler(BaseGenerativeSampler):
             d_loss.backward()
             optimizers["discriminator"].step()
 
-        g_loss = generator_loss(module.discriminate(self._fake_rows(y, generator), y))
+        g_loss = generator_loss(module.discriminate(module.fake_rows(y, generator), y))
         optimizers["generator"].zero_grad(set_to_none=True)
         g_loss.backward()  # also fills the discriminator's grads; zeroed next step
         optimizers["generator"].step()
@@ -222,15 +195,29 @@ class CGANSampler(BaseGenerativeSampler):
             "fake_score": torch.sigmoid(fake_logits.detach()).mean(),
         }
 
-    def _fake_rows(self, y, generator):
-        # Categorical blocks as near-one-hot Gumbel-softmax, like the real rows.
-        rows = self.module_.sample(y, generator)
-        if self.table_encoder_.blocks_ is not None:
-            rows = self.table_encoder_.blocks_.relax(rows, generator)
-        return rows
-
-    def _sample_scaled(self, y, generator):
-        return self.module_.sample(y, generator)
-
-    def _class_row_sampler(self, class_index):
+    def _class_sampler(self, class_index):
         return self.module_.class_sampler(class_index)
+
+    def _validation_loss(self, X, y, generator):
+        # A GAN has no likelihood to score held-out rows with: the squared
+        # maximum mean discrepancy (Gaussian kernel, median-distance
+        # bandwidth) between up to 1,024 held-out rows and as many generated
+        # rows of the same classes, each with its one-hot label appended so
+        # that the classes count.
+        n_rows = min(len(X), MMD_MAX_ROWS)
+        chosen = torch.randperm(len(X), generator=generator, device=X.device)[:n_rows]
+        labels = F.one_hot(y[chosen], len(self.classes_)).to(X.dtype)
+        real = torch.cat([X[chosen], labels], dim=1)
+        fake = torch.cat([self.module_.sample(y[chosen], generator), labels], dim=1)
+        real_distances = torch.cdist(real, real).square()
+        bandwidth = real_distances.median().clamp_min(1e-12)
+
+        def mean_kernel(distances: torch.Tensor) -> torch.Tensor:
+            return torch.exp(-distances / bandwidth).mean()
+
+        mmd = (
+            mean_kernel(real_distances)
+            + mean_kernel(torch.cdist(fake, fake).square())
+            - 2 * mean_kernel(torch.cdist(real, fake).square())
+        )
+        return float(mmd)

@@ -4,16 +4,15 @@ from abc import abstractmethod
 from numbers import Integral, Real
 
 import torch
-from imblearn.utils import Substitution
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ._checks import HIDDEN_LAYER_SIZES_CONSTRAINT, check_hidden_layer_sizes
-from ._docstrings import SHARED_DOCS, with_defaults
+from ._parameters import SHARED_CONSTRAINTS, SHARED_DOCS, document, store_parameters
 from ._runtime import make_adam
 from .base import BaseGenerativeSampler
-from .nn import ConditionalVAE, he_init_, vae_loss
+from .nn import ConditionalVAE, he_init_
 
 #: The DCBN-VAE paper's Table 1 settings, as sampler arguments:
 #: ``DCBNVAESampler(**PAPER_TABLE_1)`` is the paper's model (the NSL-KDD
@@ -39,21 +38,6 @@ NSL_KDD_TUNED = dict(
     batch_size=512, scaling="quantile", beta=0.5, filter_generated=False
 )
 
-#: DCBN-VAE's defaults, chosen on the validation rows of every table of the
-#: generality suite together (benchmarks/suite.py): the paper's Table 1
-#: network and loss, trained in batches and for steps that fit the table,
-#: the generated rows filtered by a tree of the real ones.
-DEFAULT_DOCS = {
-    **SHARED_DOCS,
-    "training_parameters": with_defaults(
-        SHARED_DOCS["training_parameters"],
-        epochs='"auto"',
-        batch_size='"auto"',
-        learning_rate="1e-3",
-        filter_generated="True",
-    ),
-}
-
 #: Rows encoded per forward pass when posterior sampling encodes the data.
 ENCODING_CHUNK_ROWS = 8192
 
@@ -70,7 +54,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
     """
 
     _parameter_constraints: dict = {
-        **BaseGenerativeSampler._parameter_constraints,
+        **SHARED_CONSTRAINTS,
         "hidden_layer_sizes": HIDDEN_LAYER_SIZES_CONSTRAINT,
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="left")],
@@ -78,66 +62,11 @@ class _BaseVAESampler(BaseGenerativeSampler):
         "temperature": [Interval(Real, 0, None, closed="neither")],
     }
 
-    def __init__(
-        self,
-        *,
-        sampling_strategy="auto",
-        random_state=None,
-        hidden_layer_sizes=(604,),
-        latent_dim=32,
-        beta=1.0,
-        latent_sampling="prior",
-        temperature=1.0,
-        epochs=120,
-        batch_size=128,
-        learning_rate=1e-4,
-        learning_rate_schedule="constant",
-        scaling="minmax",
-        device="auto",
-        n_threads=None,
-        class_balance=0.0,
-        filter_generated=False,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        tol=1e-4,
-        categorical_features=None,
-        categorical_encoder=None,
-        verbose=0,
-    ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            epochs=epochs,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_schedule=learning_rate_schedule,
-            scaling=scaling,
-            device=device,
-            n_threads=n_threads,
-            class_balance=class_balance,
-            filter_generated=filter_generated,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            categorical_features=categorical_features,
-            categorical_encoder=categorical_encoder,
-            verbose=verbose,
-        )
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.latent_dim = latent_dim
-        self.beta = beta
-        self.latent_sampling = latent_sampling
-        self.temperature = temperature
-
     @abstractmethod
     def _normalizations(self) -> tuple[str, str]:
         """Normalisation of the encoder's and of the decoder's hidden blocks."""
 
-    def _build_module(
-        self, n_features: int, n_classes: int, generator: torch.Generator
-    ) -> nn.Module:
+    def _build_module(self, n_features, n_classes, blocks, generator) -> nn.Module:
         encoder_norm, decoder_norm = self._normalizations()
         module = ConditionalVAE(
             n_features,
@@ -146,6 +75,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
             self.latent_dim,
             encoder_norm,
             decoder_norm,
+            blocks,
         )
         he_init_(module, generator)
         return module
@@ -154,27 +84,13 @@ class _BaseVAESampler(BaseGenerativeSampler):
         return {"vae": make_adam(self.module_.parameters(), lr=self.learning_rate)}
 
     def _train_step(self, X, y, optimizers, generator):
-        x_hat, mean, log_var = self.module_(X, y, generator=generator)
-        reconstruction, kl = vae_loss(
-            X, x_hat, mean, log_var, self.table_encoder_.blocks_
-        )
+        reconstruction, kl = self.module_.loss(X, y, generator)
         loss = reconstruction + self.beta * kl
         optimizer = optimizers["vae"]
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         return {"loss": loss, "reconstruction": reconstruction, "kl": kl}
-
-    def _sample_scaled(self, y, generator):
-        # Latent codes drawn as generation draws them (latent_sampling,
-        # temperature), class by class, then decoded with each row's class.
-        dtype = next(self.module_.parameters()).dtype
-        z = torch.empty((len(y), self.latent_dim), device=y.device, dtype=dtype)
-        for class_index in torch.unique(y).tolist():
-            rows = y == class_index
-            draw = self._latent_code_sampler(class_index)
-            z[rows] = draw(int(rows.sum()), generator)
-        return self.module_.decode(z, y)
 
     def _prepare_generation(self, X, y):
         # Posterior sampling decodes around the latent codes of the real rows
@@ -195,7 +111,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
             for c in range(len(self.classes_))
         ]
 
-    def _class_row_sampler(self, class_index):
+    def _class_sampler(self, class_index):
         decode = self.module_.class_decoder(class_index)
         draw_codes = self._latent_code_sampler(class_index)
         return lambda n_rows, generator: decode(draw_codes(n_rows, generator))
@@ -252,14 +168,11 @@ class _BaseVAESampler(BaseGenerativeSampler):
 
     def _validation_loss(self, X, y, generator):
         # The training objective on held-out rows (the negative ELBO).
-        x_hat, mean, log_var = self.module_(X, y, generator=generator)
-        reconstruction, kl = vae_loss(
-            X, x_hat, mean, log_var, self.table_encoder_.blocks_
-        )
+        reconstruction, kl = self.module_.loss(X, y, generator)
         return float(reconstruction + self.beta * kl)
 
 
-@Substitution(**DEFAULT_DOCS)
+@document(**SHARED_DOCS)
 class DCBNVAESampler(_BaseVAESampler):
     """Over-sample with a Dual-Conditional Batch Normalization VAE (DCBN-VAE).
 
@@ -279,7 +192,7 @@ class DCBNVAESampler(_BaseVAESampler):
 
     {vae_parameters}
 
-    cbn_layers : {{"both", "decoder", "encoder"}}, default="both"
+    cbn_layers : {{"both", "decoder", "encoder"}}
         Which networks use Conditional Batch Normalization; the other one uses
         plain batch normalization. The paper puts CBN in the decoder "and
         potentially the encoder".
@@ -375,34 +288,10 @@ class DCBNVAESampler(_BaseVAESampler):
         tol=1e-4,
         categorical_features=None,
         categorical_encoder=None,
+        callbacks=None,
         verbose=0,
     ):
-        super().__init__(
-            sampling_strategy=sampling_strategy,
-            random_state=random_state,
-            hidden_layer_sizes=hidden_layer_sizes,
-            latent_dim=latent_dim,
-            beta=beta,
-            latent_sampling=latent_sampling,
-            temperature=temperature,
-            epochs=epochs,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_schedule=learning_rate_schedule,
-            scaling=scaling,
-            device=device,
-            n_threads=n_threads,
-            class_balance=class_balance,
-            filter_generated=filter_generated,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            categorical_features=categorical_features,
-            categorical_encoder=categorical_encoder,
-            verbose=verbose,
-        )
-        self.cbn_layers = cbn_layers
+        store_parameters(self, locals())
 
     def _normalizations(self) -> tuple[str, str]:
         encoder = "conditional" if self.cbn_layers in ("both", "encoder") else "batch"
@@ -410,7 +299,7 @@ class DCBNVAESampler(_BaseVAESampler):
         return encoder, decoder
 
 
-@Substitution(**SHARED_DOCS)
+@document(**SHARED_DOCS)
 class CVAESampler(_BaseVAESampler):
     """Over-sample with a conditional VAE using plain batch normalization.
 
@@ -458,6 +347,36 @@ class CVAESampler(_BaseVAESampler):
     >>> np.bincount(y_res)
     array([238, 238])
     """
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        hidden_layer_sizes=(604,),
+        latent_dim=32,
+        beta=1.0,
+        latent_sampling="prior",
+        temperature=1.0,
+        epochs=120,
+        batch_size=128,
+        learning_rate=1e-4,
+        learning_rate_schedule="constant",
+        scaling="minmax",
+        device="auto",
+        n_threads=None,
+        class_balance=0.0,
+        filter_generated=False,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        categorical_features=None,
+        categorical_encoder=None,
+        callbacks=None,
+        verbose=0,
+    ):
+        store_parameters(self, locals())
 
     def _normalizations(self) -> tuple[str, str]:
         return "batch", "batch"

@@ -3,7 +3,7 @@
 As imbalanced-learn's ``test_docstring_parameters.py`` does for its API: every
 object of the API reference (``docs/api.rst``) documents the parameters of its
 signature, in order, and each ``default=`` in its docstring is the signature's
-default. The samplers share their parameter text (``_docstrings.py``), which
+default. The samplers share their parameter text (``_parameters.py``), which
 is where a default drifts unnoticed.
 """
 

@@ -18,7 +18,7 @@ from .test_learning import CLASS_FEATURES, factor_data
 
 
 def test_default_networks_have_the_paper_layer_widths():
-    gan = CGANSampler()._build_module(123, 5, torch.Generator().manual_seed(0))
+    gan = CGANSampler()._build_module(123, 5, None, torch.Generator().manual_seed(0))
     linear = [m for m in gan.modules() if isinstance(m, torch.nn.Linear)]
     shapes = [(m.in_features, m.out_features) for m in linear]
     # generator [128 noise (+5 label bits), 1005, 123]

@@ -16,6 +16,11 @@ import pytest
 import torch
 
 from imblearn_vae import DCBNVAESampler
+from imblearn_vae._training import (
+    class_balance_weights,
+    fitted_batch_size,
+    planned_epochs,
+)
 from imblearn_vae._training import shuffled_batches as _shuffled_batches
 
 from .conftest import fast
@@ -126,9 +131,7 @@ def test_codes_of_every_class_are_kept_for_sample(latent_sampling, imbalanced):
                                                    (1.0, "even")])  # fmt: skip
 def test_class_balance_sets_how_often_batches_hold_each_class(balance, expected):
     y = torch.from_numpy(np.repeat([0, 1, 2], [900, 90, 9]))
-    sampler = DCBNVAESampler(class_balance=balance)
-    sampler.classes_ = np.arange(3)
-    weights = sampler._class_balance_weights(y)
+    weights = class_balance_weights(y, 3, balance)
     generator = torch.Generator().manual_seed(0)
     drawn = torch.cat(
         [torch.cat(_shuffled_batches(len(y), 64, generator, "cpu", weights))
@@ -170,7 +173,7 @@ def test_auto_epochs_give_small_tables_enough_steps(imbalanced):
     sampler = fast(DCBNVAESampler, epochs="auto", batch_size=64).fit(X, y)
     sampler.fit_resample(X, y)
     assert sampler.n_epochs_ == 134  # ceil(400 steps / 3 steps per epoch)
-    assert sampler._planned_epochs(126_000) == 10  # a large table: 10 epochs
+    assert planned_epochs("auto", 126_000, 512) == 10  # a large table: 10 epochs
     with pytest.raises(ValueError, match="'epochs' parameter"):
         fast(DCBNVAESampler, epochs="many").fit_resample(X, y)
 
@@ -187,15 +190,15 @@ def test_a_kl_weight_below_one_keeps_more_of_the_spread():
 
 
 def test_one_cycle_schedule_rises_to_the_rate_then_falls(imbalanced, monkeypatch):
-    from imblearn_vae._training import OneCycle
+    from imblearn_vae.callbacks import OneCycle
 
     X, y = imbalanced
     rates = []
     original = OneCycle.on_batch_end
 
-    def spy(self, sampler, step):
-        original(self, sampler, step)
-        rates.append(self.optimizers["vae"].param_groups[0]["lr"])
+    def spy(self, sampler, *, step, **kwargs):
+        original(self, sampler, step=step)
+        rates.append(self.groups[0][0]["lr"])
 
     monkeypatch.setattr(OneCycle, "on_batch_end", spy)
     sampler = fast(DCBNVAESampler, epochs=10, learning_rate=1e-2,
@@ -218,8 +221,7 @@ def test_one_cycle_schedule_rises_to_the_rate_then_falls(imbalanced, monkeypatch
     [(175, 32), (599, 32), (4_435, 64), (16_833, 256), (35_966, 512), (125_973, 512)],
 )
 def test_auto_batch_size_is_a_power_of_two_near_a_64th_of_the_rows(n_rows, expected):
-    sampler = DCBNVAESampler(batch_size="auto")
-    assert sampler._fitted_batch_size(n_rows) == expected
+    assert fitted_batch_size("auto", n_rows) == expected
 
 
 def test_auto_batch_size_is_the_one_training_uses(imbalanced):

@@ -184,14 +184,14 @@ def test_generation_is_chunked(Sampler, imbalanced, monkeypatch):
     sampler.fit_resample(X, y)
     monkeypatch.setattr("imblearn_vae.base.GENERATION_CHUNK_ROWS", {"cpu": 7})
     built, calls = [], []
-    original = sampler._class_row_sampler
+    original = sampler._class_sampler
 
     def spy(class_index):
         built.append(class_index)
         draw = original(class_index)
         return lambda n, g: calls.append(n) or draw(n, g)
 
-    monkeypatch.setattr(sampler, "_class_row_sampler", spy)
+    monkeypatch.setattr(sampler, "_class_sampler", spy)
     rows = sampler.sample(100, klass=1)
     assert built == [1]  # the class is folded in once, not once per chunk
     assert calls == [7] * 14 + [2]
@@ -202,7 +202,7 @@ def test_generation_uses_eval_mode(Sampler, imbalanced, monkeypatch):
     X, y = imbalanced
     sampler = fast(Sampler)
     seen = []
-    original = Sampler._class_row_sampler
+    original = Sampler._class_sampler
 
     def spy(self, class_index):
         draw = original(self, class_index)
@@ -213,51 +213,24 @@ def test_generation_uses_eval_mode(Sampler, imbalanced, monkeypatch):
 
         return spied
 
-    monkeypatch.setattr(Sampler, "_class_row_sampler", spy)
+    monkeypatch.setattr(Sampler, "_class_sampler", spy)
     sampler.fit_resample(X, y)
     assert seen and all(mode == (False, False) for mode in seen)
 
 
 def test_generation_fast_path_draws_the_general_paths_rows(Sampler, imbalanced):
     # Generation folds the class into the network (one class per chunk); it
-    # must give the rows the general, per-row-class path gives from the same
-    # random stream.
+    # must give the rows the network's general, per-row-class path gives from
+    # the same random stream.
     X, y = imbalanced
     sampler = fast(Sampler)
     sampler.fit_resample(X, y)
     for class_index in range(len(sampler.classes_)):
         labels = torch.full((50,), class_index, dtype=torch.long)
         with torch.no_grad():
-            general = sampler._sample_scaled(labels, torch.Generator().manual_seed(3))
-            draw = sampler._class_row_sampler(class_index)
+            general = sampler.module_.sample(labels, torch.Generator().manual_seed(3))
+            draw = sampler._class_sampler(class_index)
             folded = draw(50, torch.Generator().manual_seed(3))
-        torch.testing.assert_close(folded, general, rtol=1e-4, atol=1e-5)
-
-
-@pytest.mark.parametrize("Sampler", VAE_CLASSES, ids=lambda cls: cls.__name__)
-@pytest.mark.parametrize(
-    "settings",
-    [
-        {"latent_sampling": "posterior", "temperature": 0.5},
-        {"latent_sampling": "interpolate"},
-        {"temperature": 2.0},
-    ],
-    ids=["posterior-t0.5", "interpolate", "prior-t2"],
-)
-def test_both_generation_hooks_follow_latent_sampling_and_temperature(
-    Sampler, settings, imbalanced
-):
-    # The general path (_sample_scaled, the default validation loss's) and
-    # generation's fast path must draw the same rows whatever the settings.
-    X, y = imbalanced
-    sampler = fast(Sampler, **settings)
-    sampler.fit_resample(X, y)
-    for class_index in range(len(sampler.classes_)):
-        labels = torch.full((40,), class_index, dtype=torch.long)
-        with torch.no_grad():
-            general = sampler._sample_scaled(labels, torch.Generator().manual_seed(5))
-            draw = sampler._class_row_sampler(class_index)
-            folded = draw(40, torch.Generator().manual_seed(5))
         torch.testing.assert_close(folded, general, rtol=1e-4, atol=1e-5)
 
 

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .categorical import CategoricalBlocks
 from .mlp import ConditionalMLP, folded_sampler
 
 
@@ -29,6 +30,11 @@ class ConditionalGAN(nn.Module):
     generator_hidden_layer_sizes, discriminator_hidden_layer_sizes : \
             sequence of int
         Hidden widths of each network, input side first.
+    blocks : CategoricalBlocks or None, default=None
+        Where the categorical columns' one-hot blocks sit in a row: the
+        discriminator sees them near one-hot in training
+        (:meth:`CategoricalBlocks.relax`), generated rows get one category per
+        block. None: every column is numeric.
 
     Examples
     --------
@@ -49,9 +55,11 @@ class ConditionalGAN(nn.Module):
         noise_dim: int,
         generator_hidden_layer_sizes: Sequence[int],
         discriminator_hidden_layer_sizes: Sequence[int],
+        blocks: CategoricalBlocks | None = None,
     ) -> None:
         super().__init__()
         self.noise_dim = noise_dim
+        self.blocks = blocks
         self.generator = ConditionalMLP(
             noise_dim, num_classes, generator_hidden_layer_sizes, "batch"
         )
@@ -69,17 +77,25 @@ class ConditionalGAN(nn.Module):
         """Logit of "``x`` is a real row of class ``y``", one per row."""
         return self.discriminator_head(self.discriminator(x, y)).squeeze(1)
 
+    def fake_rows(
+        self, y: torch.Tensor, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        """What the discriminator is shown in training: a row per class in ``y``.
+
+        Categorical blocks are near one-hot Gumbel-softmax, like the real rows
+        (exact one-hot blocks would stop the gradients).
+        """
+        rows = self.generate(self._noise(len(y), generator), y)
+        return rows if self.blocks is None else self.blocks.relax(rows, generator)
+
     def sample(
         self, y: torch.Tensor, generator: torch.Generator | None = None
     ) -> torch.Tensor:
-        """Generate one row for each class index in ``y`` from fresh noise."""
-        noise = torch.randn(
-            (y.shape[0], self.noise_dim),
-            generator=generator,
-            device=y.device,
-            dtype=self.generator_head.weight.dtype,
-        )
-        return self.generate(noise, y)
+        """New rows, one per class index in ``y``, from fresh noise.
+
+        Each categorical block holds the one-hot of its most likely category.
+        """
+        return self._one_hot(self.generate(self._noise(len(y), generator), y))
 
     def class_sampler(
         self, class_index: int
@@ -90,7 +106,18 @@ class ConditionalGAN(nn.Module):
         float rounding, through the generator folded for that class
         (:func:`~imblearn_vae.nn.mlp.folded_sampler`). Eval mode only.
         """
-        return folded_sampler(self.generator, self.generator_head, class_index)
+        draw = folded_sampler(self.generator, self.generator_head, class_index)
+        return lambda n_rows, generator=None: self._one_hot(draw(n_rows, generator))
+
+    def _noise(self, n_rows: int, generator: torch.Generator | None) -> torch.Tensor:
+        weight = self.generator_head.weight
+        return torch.randn(
+            (n_rows, self.noise_dim), generator=generator, device=weight.device,
+            dtype=weight.dtype,
+        )  # fmt: skip
+
+    def _one_hot(self, rows: torch.Tensor) -> torch.Tensor:
+        return rows if self.blocks is None else self.blocks.one_hot(rows)
 
 
 def discriminator_loss(

@@ -32,6 +32,11 @@ class ConditionalVAE(nn.Module):
         Normalisation of the hidden blocks of each network. A DCBN-VAE uses
         ``"conditional"`` (in both, or in the decoder only), a plain CVAE
         ``"batch"``.
+    blocks : CategoricalBlocks or None, default=None
+        Where the categorical columns' one-hot blocks sit in a row: their
+        reconstruction is scored by cross-entropy (:func:`vae_loss`) and
+        generated rows get one category per block. None: every column is
+        numeric.
 
     Examples
     --------
@@ -52,9 +57,11 @@ class ConditionalVAE(nn.Module):
         latent_dim: int,
         encoder_normalization: Normalization,
         decoder_normalization: Normalization,
+        blocks: CategoricalBlocks | None = None,
     ) -> None:
         super().__init__()
         self.latent_dim = latent_dim
+        self.blocks = blocks
         self.encoder = ConditionalMLP(
             n_features, num_classes, hidden_layer_sizes, encoder_normalization
         )
@@ -101,14 +108,17 @@ class ConditionalVAE(nn.Module):
     def sample(
         self, y: torch.Tensor, generator: torch.Generator | None = None
     ) -> torch.Tensor:
-        """Decode ``z ~ N(0, I)`` for each class index in ``y``."""
+        """New rows: ``z ~ N(0, I)`` decoded for each class index in ``y``.
+
+        Each categorical block holds the one-hot of its most likely category.
+        """
         z = torch.randn(
             (y.shape[0], self.latent_dim),
             generator=generator,
             device=y.device,
             dtype=self.output_head.weight.dtype,
         )
-        return self.decode(z, y)
+        return _one_hot(self.blocks, self.decode(z, y))
 
     def class_sampler(
         self, class_index: int
@@ -119,16 +129,32 @@ class ConditionalVAE(nn.Module):
         float rounding, through the decoder folded for that class
         (:func:`~imblearn_vae.nn.mlp.folded_sampler`). Eval mode only.
         """
-        return folded_sampler(self.decoder, self.output_head, class_index)
+        draw = folded_sampler(self.decoder, self.output_head, class_index)
+        return lambda n_rows, generator=None: _one_hot(
+            self.blocks, draw(n_rows, generator)
+        )
 
     def class_decoder(self, class_index: int) -> Callable[[torch.Tensor], torch.Tensor]:
         """A function ``z -> rows`` that decodes latent codes of one class.
 
-        Same rows as :meth:`decode` with every label ``class_index``, up to
-        float rounding, through the decoder folded once for that class
-        (:func:`~imblearn_vae.nn.mlp.folded_network`). Eval mode only.
+        Same rows as :meth:`decode` with every label ``class_index`` (each
+        categorical block one-hot), up to float rounding, through the decoder
+        folded once for that class (:func:`~imblearn_vae.nn.mlp.folded_network`).
+        Eval mode only.
         """
-        return folded_network(self.decoder, self.output_head, class_index)
+        decode = folded_network(self.decoder, self.output_head, class_index)
+        return lambda z: _one_hot(self.blocks, decode(z))
+
+    def loss(
+        self, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The reconstruction and KL terms of :func:`vae_loss` on a batch."""
+        x_hat, mean, log_var = self(x, y, generator=generator)
+        return vae_loss(x, x_hat, mean, log_var, self.blocks)
+
+
+def _one_hot(blocks: CategoricalBlocks | None, rows: torch.Tensor) -> torch.Tensor:
+    return rows if blocks is None else blocks.one_hot(rows)
 
 
 def vae_loss(
