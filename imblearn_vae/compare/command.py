@@ -20,8 +20,13 @@ import numpy as np
 import torch
 
 from ..datasets import load_bot_iot, load_nsl_kdd
-from .classifiers import CLASSIFIERS, NEEDS, build_classifier, classifier_label
-from .methods import DEFAULT_METHODS, METHODS, parse_method
+from ..registry.classifiers import (
+    CLASSIFIERS,
+    NEEDS,
+    build_classifier,
+    classifier_label,
+)
+from ..registry.methods import DEFAULT_METHODS, METHODS, parse_method
 
 if TYPE_CHECKING:
     from .engine import Comparison

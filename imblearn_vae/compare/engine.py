@@ -33,9 +33,9 @@ from .._runtime import idle_cores
 from ..base import BaseGenerativeSampler
 from ..metrics import scores
 from ..nn import count_parameters
-from .classifiers import build_classifier, weight_classes
+from ..registry.classifiers import build_classifier, weight_classes
+from ..registry.methods import Method
 from .data import Table, make_table_preprocessor
-from .methods import Method
 
 
 @dataclass

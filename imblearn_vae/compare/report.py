@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .classifiers import classifier_label
+from ..registry.classifiers import classifier_label
 
 #: Column headings of the main table, by run key.
 HEADINGS = {

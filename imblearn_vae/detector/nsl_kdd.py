@@ -16,11 +16,11 @@ from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import train_test_split
 
 from .._version import __version__
-from ..compare.classifiers import build_classifier
-from ..compare.methods import parse_method
 from ..datasets import fetch_nsl_kdd
 from ..datasets._nsl_kdd import make_nsl_kdd_preprocessor
 from ..metrics import scores
+from ..registry.classifiers import build_classifier
+from ..registry.methods import parse_method
 from .model import Detector
 from .schema import feature_schema
 
