@@ -19,14 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from ..datasets import load_bot_iot, load_nsl_kdd
-from ..registry.classifiers import (
-    CLASSIFIERS,
-    NEEDS,
-    build_classifier,
-    classifier_label,
-)
+from ..registry.classifiers import build_classifier, classifier_label, classifiers_help
 from ..registry.methods import DEFAULT_METHODS, METHODS, parse_method
+from ..tables.options import TableOptions, add_table_arguments, load_tables
 
 if TYPE_CHECKING:
     from .engine import Comparison
@@ -43,56 +38,11 @@ examples:
 """
 
 #: The classifiers' help, from the registry (``train --classifier`` too).
-CLASSIFIERS_HELP = (
-    f"names from: {', '.join(CLASSIFIERS)} ({', '.join(NEEDS)}: the boosting "
-    "extra), or the import path of a scikit-learn classifier (sklearn.svm.SVC:C=10)"
-)
-
-#: Readers of data sets whose files are not plain tables, by --loader name.
-LOADERS = {"bot-iot": load_bot_iot, "nsl-kdd": load_nsl_kdd}
+CLASSIFIERS_HELP = classifiers_help()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("train", type=Path, help="training table (CSV or Parquet)")
-    parser.add_argument("--label", required=True, help="the column holding the class")
-    parser.add_argument(
-        "--test", type=Path, help="test table; default: a stratified split of TRAIN"
-    )
-    parser.add_argument(
-        "--test-size",
-        type=float,
-        default=0.3,
-        help="share of TRAIN held out when there is no --test",
-    )
-    parser.add_argument("--split-seed", type=int, default=0)
-    parser.add_argument(
-        "--categorical",
-        nargs="+",
-        default=["auto"],
-        help="categorical columns, or auto (text, category and boolean columns)",
-    )
-    parser.add_argument(
-        "--drop",
-        nargs="+",
-        default=[],
-        help="columns that are not features (ids, other labels)",
-    )
-    parser.add_argument(
-        "--missing",
-        choices=["error", "impute"],
-        default="error",
-        help="a missing or infinite feature value: stop and name the column "
-        "(error), or fill it in with the training rows' median, or the "
-        "category 'missing' (impute)",
-    )
-    parser.add_argument(
-        "--loader",
-        choices=["table", "bot-iot", "nsl-kdd"],
-        default="table",
-        help="bot-iot: read with load_bot_iot (its identifier and "
-        "other label columns left out); nsl-kdd: a header-less NSL-KDD file "
-        "(KDDTrain+.txt), --label category, binary or attack",
-    )
+    add_table_arguments(parser)
     parser.add_argument(
         "--methods",
         nargs="+",
@@ -135,7 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         type=Path,
-        help="results folder (default: compare-results/<TRAIN name>); "
+        help="results folder (default: compare-results/<TABLE name>); "
         "a rerun resumes there",
     )
     parser.add_argument(
@@ -146,41 +96,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _load(path, args):
-    from .data import read_table
-
-    if args.loader in LOADERS:
-        bunch = LOADERS[args.loader](path, target=args.label)
-        frame = bunch.data.assign(**{args.label: bunch.target.to_numpy()})
-        return frame, bunch.dropped
-    return read_table(path), {}
-
-
 def build_comparison(args, parser) -> Comparison:
     """The comparison the arguments describe; bad input ends in parser.error."""
-    from .data import align_test, prepare_table, split_table
     from .engine import Comparison
 
     try:
         methods = [parse_method(spec) for spec in args.methods]
         for name in args.classifiers:  # an unknown one stops us before any run
             build_classifier(name, seed=0)
-        frame, dropped = _load(args.train, args)
-        categorical = "auto" if args.categorical == ["auto"] else args.categorical
-        table = prepare_table(
-            frame, args.label, categorical, args.drop, dropped, args.missing
-        )
-        if args.test is not None:
-            test_frame, _ = _load(args.test, args)
-            train, test = table, align_test(test_frame, table)
-        else:
-            train, test = split_table(table, args.test_size, args.split_seed)
+        tables = load_tables(TableOptions.from_arguments(args))
     except (ValueError, FileNotFoundError, ImportError) as error:
         parser.error(str(error))
-    out = args.out or Path("compare-results") / args.train.name.split(".")[0]
+    out = args.out or Path("compare-results") / args.table.name.split(".")[0]
     return Comparison(
-        train=train,
-        test=test,
+        train=tables.train,
+        test=tables.test,
         methods=methods,
         classifiers=list(dict.fromkeys(args.classifiers)),
         seeds=list(dict.fromkeys(args.seeds)),

@@ -35,7 +35,7 @@ from ..metrics import scores
 from ..nn import count_parameters
 from ..registry.classifiers import build_classifier, weight_classes
 from ..registry.methods import Method
-from .data import Table, make_table_preprocessor
+from ..tables.read import Table, make_table_preprocessor
 
 
 @dataclass

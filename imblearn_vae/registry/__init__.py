@@ -15,6 +15,7 @@ _MODULE_OF = {
     "LabelEncoded": "classifiers",
     "build_classifier": "classifiers",
     "classifier_label": "classifiers",
+    "classifiers_help": "classifiers",
     "load_classifier": "classifiers",
     "weight_classes": "classifiers",
     "DEFAULT_METHODS": "methods",

@@ -44,6 +44,15 @@ CLASSIFIERS = {
 NEEDS = {"xgboost": "xgboost", "lightgbm": "lightgbm"}
 
 
+def classifiers_help() -> str:
+    """What ``--classifier(s)`` takes, from the registry (``compare``, ``train``)."""
+    return (
+        f"names from: {', '.join(CLASSIFIERS)} ({', '.join(NEEDS)}: the boosting "
+        "extra), or the import path of a scikit-learn classifier "
+        "(sklearn.svm.SVC:C=10)"
+    )
+
+
 def classifier_label(name: str) -> str:
     return CLASSIFIERS.get(name, name)
 

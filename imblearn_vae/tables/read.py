@@ -1,6 +1,9 @@
-"""Reading a labelled table and making it ready for a comparison.
+"""Reading a labelled table and making it ready for a comparison or a detector.
 
-Errors name what is wrong (the file, the column, the class) and how to go on.
+``compare`` and ``train`` read a table with these functions and no others,
+so a table one takes the other takes, and a table one refuses the other
+refuses with the same message. Errors name what is wrong (the file, the
+column, the class) and how to go on.
 """
 
 import csv
@@ -98,7 +101,9 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     try:
         sample = _text_sample(path)
         if sample.lstrip().lower().startswith("@relation"):
-            return read_arff(path)
+            frame = read_arff(path)
+            frame.attrs["separator"] = ","
+            return frame
         separator = _sniff_separator(sample)
         header = next(csv.reader(io.StringIO(sample), delimiter=separator), [])
         _check_header(path, [name.strip() for name in header])
@@ -111,6 +116,8 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
             f"{path} could not be read as a CSV file with a header row ({error})."
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    # A line of this file, pasted into the detector's form, splits on it.
+    frame.attrs["separator"] = separator
     return frame
 
 
@@ -275,7 +282,7 @@ def _labels(y: pd.Series, label: str, min_classes: int) -> np.ndarray:
     if len(classes) < min_classes:
         raise ValueError(
             f"The label column {label!r} holds a single class ({classes[0]!r}); a "
-            "comparison of balancing methods needs at least two."
+            "comparison of balancing methods, or a detector, needs at least two."
         )
     return y.to_numpy()
 
