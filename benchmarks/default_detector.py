@@ -32,9 +32,8 @@ from imblearn_vae.compare.classifiers import build_classifier
 from imblearn_vae.compare.methods import parse_method
 from imblearn_vae.datasets import fetch_nsl_kdd
 from imblearn_vae.datasets._nsl_kdd import make_nsl_kdd_preprocessor
-from imblearn_vae.detector import Detector, feature_schema
+from imblearn_vae.detector import Detector, Scorer, feature_schema
 from imblearn_vae.metrics import scores
-from imblearn_vae.web.scoring import Scorer
 
 #: The candidate balancing methods: none, and DCBN-VAE with the settings
 #: tuned on NSL-KDD (``imblearn_vae.NSL_KDD_TUNED``).

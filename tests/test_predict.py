@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -17,12 +18,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imblearn_vae.cli import main
-from imblearn_vae.detector import Feature, check_value, save_detector, train_detector
+from imblearn_vae.detector import (
+    Feature,
+    check_columns,
+    check_value,
+    save_detector,
+    train_detector,
+)
+from imblearn_vae.detector.rows import select_rows, to_frame
 from imblearn_vae.predict import InputError, score_input
-from imblearn_vae.predict._check import check_frame
 from imblearn_vae.predict._csv import CsvReader
 from imblearn_vae.predict._lines import LineSplitter
-from imblearn_vae.predict._output import Scorer, _distinct_rows
+from imblearn_vae.predict._output import ScoreWriter, _distinct_rows
 from tests.conftest import REPO_ROOT
 
 pytest.importorskip("skops", reason="model files need the web extra")
@@ -54,6 +61,21 @@ def rows(detector, nsl_kdd_home):
             known &= test.data[feature.name].astype(str).isin(feature.categories)
     text = test.data[known].head(60).to_csv(index=False, lineterminator="\n")
     return text.splitlines()
+
+
+def check_frame(features, rows):
+    """What ``predict`` does with a batch: the valid rows as a frame, which
+    rows are valid, and the problems."""
+    values = {f.name: rows.frame[f.name] for f in features}
+    columns, ok, problems = check_columns(
+        features, values, cell=rows.cell, doubtful=rows.doubtful
+    )
+    return to_frame(features, select_rows(columns, ok)), ok, problems
+
+
+def schema_only(features):
+    """A detector's input side alone: its features, no other columns."""
+    return SimpleNamespace(features=features, ignored_columns=[])
 
 
 def read_csv_rows(text: str) -> list[dict]:
@@ -185,11 +207,9 @@ def test_the_batch_check_says_what_the_detector_says_of_each_cell(
     cells = rows[1].split(",")
     cells[header.index(field)] = value
     text = "\n".join([rows[0], ",".join(cells), *rows[2:5]]) + "\n"
-    reader = CsvReader(detector.features, "t")
+    reader = CsvReader(detector, "t")
     (batch,) = reader.feed(text.encode())
-    valid, _, problems = check_frame(
-        detector.features, batch.frame, batch.cell, batch.doubtful
-    )
+    valid, _, problems = check_frame(detector.features, batch)
     frame, errors = detector.check_rows(read_csv_rows(text)[:1])
     assert [(f, m) for p, f, m in problems] == [(e.field, e.message) for e in errors]
     if frame is not None:
@@ -218,12 +238,10 @@ def test_numbers_are_valid_exactly_when_the_detector_says_so(texts):
         Feature("r", "number", minimum=0, maximum=1, lower_bound=0, upper_bound=1),
     ]
     data = "n,r\n" + "".join(f"{t},{t}\n" for t in texts)
-    reader = CsvReader(features, "t")
+    reader = CsvReader(schema_only(features), "t")
     batches = [*reader.feed(data.encode()), *reader.finish(complete=True)]
     for rows in batches:
-        valid, ok, problems = check_frame(
-            features, rows.frame, rows.cell, rows.doubtful
-        )
+        valid, ok, problems = check_frame(features, rows)
         expected = []
         for position, line in enumerate(rows.lines.tolist()):
             text = texts[line - 2]
@@ -532,10 +550,8 @@ def test_follow_stops_cleanly_on_sigterm(model, rows, tmp_path):
 def test_rows_do_not_depend_on_where_the_input_is_cut(detector, rows, cuts):
     """Fed in pieces of any size, the same rows come out with the same lines."""
     data = ("\n".join(rows[:12]) + "\n").encode()
-    whole = [
-        r for batch in CsvReader(detector.features, "x").feed(data) for r in batch.lines
-    ]
-    reader, pieces, start = CsvReader(detector.features, "x"), [], 0
+    whole = [r for batch in CsvReader(detector, "x").feed(data) for r in batch.lines]
+    reader, pieces, start = CsvReader(detector, "x"), [], 0
     for size in cuts:
         pieces.append(data[start : start + size])
         start += size
@@ -576,7 +592,7 @@ def test_scores_are_formatted_once_per_distinct_row_and_right_for_every_row(dete
     ):
         first, inverse = _distinct_rows(probabilities)
         assert np.array_equal(probabilities[first][inverse], probabilities)
-        scorer = Scorer(detector)
+        scorer = ScoreWriter(detector)
         lines = np.arange(7, 7 + len(probabilities))
         text = scorer.format(lines, probabilities).decode()
         got = read_csv_rows(scorer.header + text)

@@ -1,17 +1,64 @@
-"""A trained detector: the fitted pipeline with its input schema and provenance."""
+"""A trained detector: the fitted pipeline with what it learned from."""
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from imblearn.pipeline import Pipeline
 
-from .schema import ECHO_LIMIT, LABEL_COLUMNS, Feature, RowError, check_value
+from .rows import check_records, to_frame
+from .schema import Feature, RowError
 
 
 @dataclass
 class Detector:
-    """A fitted pipeline with its input schema, classes and provenance."""
+    """A fitted pipeline, its input schema and classes, and what it learned from.
+
+    The fields after ``settings`` came with detectors for any table; a file
+    made before them reads back with them empty (the pages then say that the
+    file does not keep them).
+
+    Attributes
+    ----------
+    pipeline : imblearn.pipeline.Pipeline
+        Preprocessing and classifier (the balancing step is not kept).
+    features : list of Feature
+        The input schema, in the model's column order.
+    classes : list of str
+        The classes, in the order the pages show them.
+    target : str
+        What is predicted: the label column (``category`` / ``binary`` for
+        NSL-KDD).
+    version, command, created : str
+        The package version, the command that made it (without local
+        paths) and when.
+    scores : dict
+        On the test rows: accuracy, weighted and macro F1, recall per class
+        and the confusion matrix; ``test_rows`` and ``test`` (where they came
+        from); for NSL-KDD also ``held_out`` (the half of KDDTest+ that chose
+        nothing).
+    examples : dict
+        Up to five test rows of each class that the detector accepts.
+    settings : dict
+        Method, classifier, seed.
+    source : dict
+        The training table: its file name, loader, label column, rows, the
+        columns left out and why, where the test rows came from.
+    layout : dict
+        The training file's own layout: ``columns`` in order, the ``label``
+        column, the ``separator`` of its lines.
+    counts : dict
+        Rows per class of the training table, before and after balancing.
+    profile : dict
+        Per feature: its range, and a summary per class (quartiles for a
+        number, counts per category).
+    balancing : dict
+        What the balancing did: rows generated per class, the share of
+        drawn rows its filter refused, how far generated rows lie from real
+        ones.
+    entry : dict
+        The comparison entry it was trained from (``train --from-compare``):
+        method, classifier, the rule that chose it, and its figures there.
+    """
 
     pipeline: Pipeline
     features: list[Feature]
@@ -23,56 +70,59 @@ class Detector:
     examples: dict[str, dict]
     created: str
     settings: dict = field(default_factory=dict)
+    source: dict = field(default_factory=dict)
+    layout: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    profile: dict = field(default_factory=dict)
+    balancing: dict = field(default_factory=dict)
+    entry: dict = field(default_factory=dict)
 
     @property
     def feature_names(self) -> list[str]:
         return [f.name for f in self.features]
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        """The training file's columns that are not features (identifiers,
+        labels, columns left out): a file of its layout passes with them."""
+        names = set(self.feature_names)
+        return [c for c in self.layout.get("columns", []) if c not in names]
+
+    @property
+    def label_column(self) -> str:
+        """The column a file of the training layout holds the class in."""
+        return self.layout.get("label") or "label"
+
+    @property
+    def is_nsl_kdd(self) -> bool:
+        """Trained on NSL-KDD: its attacks' names are labels too. Files made
+        before detectors for any table (no ``source``) all were."""
+        return self.source.get("loader", "nsl-kdd") == "nsl-kdd"
+
+    @property
+    def table_name(self) -> str:
+        """The training table as the pages name it."""
+        if self.source.get("name"):
+            return self.source["name"]
+        if self.is_nsl_kdd:  # a file made before detectors for any table
+            return f"NSL-KDD {self.settings.get('training file', 'KDDTrain+')}"
+        return "its training table"
 
     def check_rows(
         self, records: list[dict]
     ) -> tuple[pd.DataFrame | None, list[RowError]]:
         """Turn input rows (field -> text or number) into a frame, or errors.
 
-        Every row is checked in full, so that all problems come back at once.
-        Label columns (:data:`LABEL_COLUMNS`) are ignored; any other unknown
-        field is an error, as is a missing one.
+        Every row is checked in full, so that all problems come back at
+        once (:func:`~imblearn_vae.detector.rows.check_records`). Label
+        columns (:data:`LABEL_COLUMNS`) and the training file's other
+        columns are ignored; any other unknown field is an error, as is a
+        missing one.
         """
-        errors: list[RowError] = []
-        columns: dict[str, list] = {f.name: [] for f in self.features}
-        known = set(columns)
-        for index, record in enumerate(records):
-            if not isinstance(record, dict):
-                errors.append(
-                    RowError(
-                        index,
-                        "",
-                        "a connection must be an object of field names and values",
-                    )
-                )
-                continue
-            for name in record:
-                if name not in known and str(name).lower() not in LABEL_COLUMNS:
-                    errors.append(
-                        RowError(index, str(name)[:ECHO_LIMIT], "unknown field")
-                    )
-            for feature in self.features:
-                value, problem = check_value(feature, record.get(feature.name))
-                if problem:
-                    errors.append(RowError(index, feature.name, problem))
-                columns[feature.name].append(value)
+        columns, errors = check_records(self.features, records, self.ignored_columns)
         if errors:
             return None, errors
-        frame = pd.DataFrame(columns)
-        for feature in self.features:
-            if feature.kind == "categorical":
-                frame[feature.name] = pd.Categorical(
-                    frame[feature.name], categories=feature.categories
-                )
-            elif feature.kind == "integer":
-                frame[feature.name] = frame[feature.name].astype(np.int64)
-            else:
-                frame[feature.name] = frame[feature.name].astype(np.float64)
-        return frame, []
+        return to_frame(self.features, columns), []
 
     def predict(self, frame: pd.DataFrame) -> tuple[list[str], list[dict]]:
         """The predicted class and the probability of each class, per row."""

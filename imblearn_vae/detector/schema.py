@@ -1,19 +1,17 @@
-"""What a detector's input is: its fields, their kinds and ranges, and the checks.
+"""What a detector's input is: its fields, their kinds and ranges.
 
 :func:`feature_schema` reads the fields off the training table;
-:func:`check_value` turns one value of one field into the field's type or
-says what is wrong with it. The web form, the API and ``imblearn-vae
-predict`` all check input with it, so they accept and refuse the same values.
+:mod:`~imblearn_vae.detector.rows` checks values against them.
 """
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .._columns import inferred_categorical
 
-#: Columns of an NSL-KDD file that are labels, not features.
+#: Column names that hold labels, not features, in any file given to a
+#: detector (NSL-KDD's among them): allowed in a header, and left out.
 LABEL_COLUMNS = ("label", "attack", "class", "target", "difficulty", "category")
 
 
@@ -62,100 +60,37 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 ECHO_LIMIT = 40
 
 
-def _echo(value) -> str:
-    """A refused value as an error message shows it: quoted, and bounded."""
-    if not isinstance(value, str | int | float):
-        return f"a JSON {type(value).__name__}"
-    text = str(value)
-    return repr(text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + "…")
-
-
-def check_value(feature: Feature, value) -> tuple[object, str | None]:
-    """The value in the feature's type, or the problem with it."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "missing"
-    if feature.kind == "categorical":
-        text = str(value).strip() if isinstance(value, str | int | float) else None
-        if text not in feature.categories:
-            return None, (
-                f"unknown category {_echo(text if text is not None else value)}; "
-                "the model knows "
-                + ", ".join(feature.categories[:12])
-                + (", ..." if len(feature.categories) > 12 else "")
-            )
-        return text, None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None, f"not a number ({_echo(value)})"
-    number = _parse_number(value)
-    if number is None:
-        return None, f"not a number ({_echo(value)})"
-    if feature.kind != "integer":
-        try:
-            number = float(number)
-        except OverflowError:  # an int too large for a float
-            return None, "not a finite number"
-    if isinstance(number, float) and not math.isfinite(number):
-        return None, "not a finite number"
-    if feature.kind == "integer":
-        if isinstance(number, float) and not number.is_integer():
-            return None, f"must be a whole number (got {number:g})"
-        low = INT64_MIN if feature.lower_bound is None else feature.lower_bound
-        # Python compares ints and floats exactly: 1e19 and 2**63 are out.
-        if not INT64_MIN <= number <= INT64_MAX:
-            return None, f"must be a whole number from {low:,.0f} to {INT64_MAX:,}"
-        number = int(number)  # exact in the int64 column, not via a float
-    if feature.lower_bound is not None and number < feature.lower_bound:
-        return None, (
-            "must not be negative"
-            if feature.lower_bound == 0
-            else f"must be at least {feature.lower_bound:g}"
-        )
-    if feature.upper_bound is not None and number > feature.upper_bound:
-        return None, f"must be at most {feature.upper_bound:g}"
-    return number, None
-
-
-def _parse_number(value: str | int | float) -> int | float | None:
-    """An int when the value is one (kept exact), else a float; None if neither.
-
-    Huge numbers become infinities rather than errors, so that the range
-    checks name them.
-    """
-    if isinstance(value, int | float):
-        return value
-    text = value.strip()
-    if len(text) > 400:  # longer than any float: no time spent on parsing
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def feature_schema(X: pd.DataFrame) -> list[Feature]:
+def feature_schema(X: pd.DataFrame, categorical: list | None = None) -> list[Feature]:
     """Each column's kind and range in training, and the bounds valid input keeps.
 
     Counts and sizes (never negative in training) may not be negative; rates
     (fractions in [0, 1] in training) stay in [0, 1].
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The training rows' features, in the model's order.
+    categorical : list of str, optional
+        The categorical columns (a table's own list, from ``--categorical``);
+        default: the package's rule
+        (:func:`~imblearn_vae._columns.inferred_categorical`).
     """
     features = []
-    categorical = set(inferred_categorical(X))  # the package's one rule
+    if categorical is None:
+        categorical = inferred_categorical(X)  # the package's one rule
+    categorical = set(categorical)
     for name in X.columns:
         column = X[name]
         if name in categorical:
             categories = sorted(str(c) for c in pd.unique(column.astype(str)))
-            features.append(Feature(name, "categorical", categories))
+            features.append(Feature(str(name), "categorical", categories))
             continue
         low, high = float(column.min()), float(column.max())
         integer = column.dtype.kind in "iu"
         rate = not integer and low >= 0 and high <= 1
         features.append(
             Feature(
-                name,
+                str(name),
                 "integer" if integer else "number",
                 minimum=low,
                 maximum=high,

@@ -9,8 +9,12 @@ read once, standard input, or a file followed as a flow exporter appends to it.
   and its rotations).
 - ``_csv``: bytes to frames of raw values, one line a row, a partial line
   held; ``_parquet`` the same for Parquet.
-- ``_check``: the detector's input rule, a whole batch at a time.
-- ``_output``: the pipeline's scores as CSV, and the rejects.
+- ``_header``: the input's columns against the model's.
+- ``_output``: the scores as CSV, and the rejects.
+
+Each batch is checked and scored by the detector's own modules
+(:mod:`imblearn_vae.detector.rows`, :mod:`imblearn_vae.detector.scoring`),
+those of the web form, the upload and the API.
 - ``_run``: the loop; ``command``: the command line.
 
 The names below are imported on first use, so that the command's parser needs
@@ -21,7 +25,7 @@ the core install only; scoring needs pandas and the model file's readers
 from .._lazy import lazy_names
 
 #: Where each public name lives.
-_MODULE_OF = {"Counts": "_run", "InputError": "_check", "score_input": "_run"}
+_MODULE_OF = {"Counts": "_run", "InputError": "_header", "score_input": "_run"}
 
 __all__ = sorted(_MODULE_OF)
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..detector import RowError
-from ._check import InputError, check_header
+from ._header import InputError, refuse_bad_header
 from ._lines import MAX_LINE, LineSplitter, doubtful_cells, scan
 
 _DELIMITERS = (",", "\t", ";")
@@ -46,15 +46,15 @@ class Rows:
     doubtful: Callable[[str], np.ndarray | None] = lambda name: None
 
 
-def read_header(line: bytes, features, where: str) -> Layout:
+def read_header(line: bytes, detector, where: str) -> Layout:
     """The layout of a file from its first line.
 
     Parameters
     ----------
     line : bytes
         The header line, without its newline.
-    features : list of Feature
-        The detector's features.
+    detector : Detector
+        Its features, and the training file's columns it ignores.
     where : str
         The input's name, for messages.
 
@@ -68,11 +68,12 @@ def read_header(line: bytes, features, where: str) -> Layout:
         text = line.decode("utf-8-sig").rstrip("\r")
     except UnicodeDecodeError:
         raise InputError(f"{where} line 1: not UTF-8 text (a CSV header)") from None
+    features = detector.features
     wanted = {f.name for f in features}
     # The delimiter that splits out the most of the model's names is the one.
     delimiter = max(_DELIMITERS, key=lambda d: len(wanted & set(text.split(d))))
     names = [n.strip() for n in next(csv.reader([text], delimiter=delimiter), [])]
-    check_header(names, features, f"{where} line 1")
+    refuse_bad_header(names, detector, f"{where} line 1")
     return Layout(
         names=names,
         delimiter=delimiter,
@@ -192,8 +193,8 @@ class CsvReader:
     replaced the followed file); :meth:`finish` ends the input.
     """
 
-    def __init__(self, features, where: str, max_line: int = MAX_LINE):
-        self.features = features
+    def __init__(self, detector, where: str, max_line: int = MAX_LINE):
+        self.detector = detector
         self.where = where
         self.max_line = max_line
         self.layout: Layout | None = None
@@ -208,7 +209,7 @@ class CsvReader:
             raise InputError(f"{self.where} line 1: {errors[0].message}")
         if block and self.layout is None:
             end = block.index(b"\n")
-            self.layout = read_header(block[:end], self.features, self.where)
+            self.layout = read_header(block[:end], self.detector, self.where)
             first, block = first + 1, block[end + 1 :]
         if block:
             rows = parse_lines(block, first, self.layout)
@@ -236,7 +237,7 @@ class CsvReader:
         if pending and self.layout is None:
             if not complete:
                 return
-            self.layout = read_header(pending, self.features, self.where)
+            self.layout = read_header(pending, self.detector, self.where)
             pending = b""
         if pending and not complete:
             errors.append(

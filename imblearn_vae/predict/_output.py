@@ -1,4 +1,7 @@
-"""Scores out: the label and the class probabilities of each row, as CSV."""
+"""Scores out: the label and the class probabilities of each row, as CSV,
+and the rejects. Every text cell is written by the detector's CSV rule
+(:mod:`imblearn_vae.detector.csv_cells`: quoted where it needs it, and safe
+to open in a spreadsheet), as the site's downloads are."""
 
 import csv
 from typing import TextIO
@@ -6,11 +9,13 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from ..detector import Detector, RowError
+from ..detector import Detector, RowError, Scorer
+from ..detector.csv_cells import csv_line, text_cell
+from ..detector.rows import Columns
 
 
-class Scorer:
-    """The detector's pipeline on checked batches, written as CSV lines.
+class ScoreWriter:
+    """The detector's scores of checked batches, written as CSV lines.
 
     Columns: ``line`` (of the input), ``label`` (the most probable class, as
     :meth:`~imblearn_vae.detector.Detector.predict` picks it) and ``p_<class>``
@@ -18,19 +23,19 @@ class Scorer:
     """
 
     def __init__(self, detector: Detector):
-        self.pipeline = detector.pipeline
-        model = [str(c) for c in detector.pipeline.classes_]
-        self.labels = model
+        self.scorer = Scorer(detector)
+        model = self.scorer.classes
         shown = detector.classes if set(detector.classes) == set(model) else model
         self.order = [model.index(c) for c in shown]
-        self.header = ",".join(["line", "label", *(f"p_{c}" for c in shown)]) + "\n"
+        # a class is text from the training table: its cell is made once
+        self.labels = [csv_line([c]).rstrip("\n") for c in model]
+        self.header = csv_line(["line", "label", *(f"p_{c}" for c in shown)])
 
-    def score(self, frame: pd.DataFrame, lines: np.ndarray) -> bytes:
+    def score(self, columns: Columns, lines: np.ndarray) -> bytes:
         """The CSV lines of a batch of checked rows (no header)."""
-        if not len(frame):
+        if not len(lines):
             return b""
-        probabilities = self.pipeline.predict_proba(frame)
-        return self.format(lines, probabilities)
+        return self.format(lines, self.scorer.probabilities(columns))
 
     def format(self, lines: np.ndarray, probabilities: np.ndarray) -> bytes:
         """CSV lines ``line,label,p...`` of rows of class probabilities."""
@@ -71,7 +76,8 @@ class Rejects:
     """The rejects file: one CSV row per problem (line, field, reason, text).
 
     The header comes with the first problem: without any, nothing is written
-    (standard error stays quiet).
+    (standard error stays quiet). The field, the reason and the line's text
+    come from the input: each is a safe text cell.
     """
 
     def __init__(self, stream: TextIO):
@@ -87,7 +93,9 @@ class Rejects:
         if not self.problems:
             self.writer.writerow(["line", "field", "reason", "text"])
         self.writer.writerows(
-            (e.row, e.field, e.message, text(e.row)[:1000]) for e in errors
-        )
+            (e.row, text_cell(e.field), text_cell(e.message),
+             text_cell(text(e.row)[:1000]))
+            for e in errors
+        )  # fmt: skip
         self.rows += len({e.row for e in errors})
         self.problems += len(errors)

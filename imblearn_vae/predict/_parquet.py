@@ -6,22 +6,22 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from ._check import InputError, check_header
 from ._csv import Rows
+from ._header import InputError, refuse_bad_header
 
 #: Rows read at once, about the size of a CSV batch.
 BATCH_ROWS = 32_768
 
 
-def parquet_rows(source, features, where: str) -> Iterator[Rows]:
+def parquet_rows(source, detector, where: str) -> Iterator[Rows]:
     """The feature columns of a Parquet file, a row group's batch at a time.
 
     Parameters
     ----------
     source : str, path-like or binary file object
         The Parquet file.
-    features : list of Feature
-        The detector's features.
+    detector : Detector
+        Its features, and the training file's columns it ignores.
     where : str
         The input's name, for messages.
 
@@ -42,8 +42,8 @@ def parquet_rows(source, features, where: str) -> Iterator[Rows]:
         if isinstance(source, (str, os.PathLike)) and not os.path.exists(source):
             raise InputError(f"{where}: no such file") from None
         raise InputError(f"{where} is not a readable Parquet file ({error})") from None
-    check_header(table.schema_arrow.names, features, f"{where} columns")
-    names = [f.name for f in features]
+    refuse_bad_header(table.schema_arrow.names, detector, f"{where} columns")
+    names = detector.feature_names
     first = 1
     for batch in table.iter_batches(batch_size=BATCH_ROWS, columns=names):
         frame = batch.to_pandas()

@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
-from ..detector import Detector, RowError
-from ._check import InputError, check_frame
+from ..detector import Detector, RowError, check_columns
+from ..detector.rows import select_rows
 from ._csv import CsvReader, Rows
-from ._output import Rejects, Scorer
+from ._header import InputError
+from ._output import Rejects, ScoreWriter
 from ._parquet import parquet_rows
 from ._sources import Replaced, follow_chunks, read_chunks
 
@@ -76,7 +77,7 @@ def score_input(
         match the model's columns; rows already scored stay written.
     """
     counts = Counts()
-    scorer = Scorer(detector)
+    scorer = ScoreWriter(detector)
     rejected = Rejects(rejects)
     out.write(scorer.header.encode())
     halt = threading.Event()  # set when this run ends, however it ends
@@ -97,7 +98,7 @@ def score_input(
     for rows, valid, lines, errors in batches:
         rejected.write(errors, rows.text)
         out.write(scorer.score(valid, lines))
-        counts.scored += len(valid)
+        counts.scored += len(lines)
         # A batch is what was there to read: as it comes, it is passed on.
         out.flush()
         rejects.flush()
@@ -106,13 +107,18 @@ def score_input(
 
 
 def _check(features, rows: Rows):
-    """The rows that pass the detector's checks, their lines, and the errors."""
-    valid, ok, problems = check_frame(features, rows.frame, rows.cell, rows.doubtful)
+    """The checked columns of the rows that pass, their lines, and the errors
+    (:func:`~imblearn_vae.detector.check_columns`, the detector's one rule)."""
+    values = {f.name: rows.frame[f.name] for f in features}
+    columns, ok, problems = check_columns(
+        features, values, cell=rows.cell, doubtful=rows.doubtful
+    )
     errors = rows.errors + [
         RowError(int(rows.lines[position]), field, message)
         for position, field, message in problems
     ]
     errors.sort(key=lambda error: error.row)
+    valid = columns if ok.all() else select_rows(columns, ok)
     return rows, valid, rows.lines[ok], errors
 
 
@@ -181,9 +187,9 @@ def _rows(detector, source, follow, input_format, stopped, poll, notice, counts)
             raise InputError("--follow reads CSV; a Parquet file is written whole")
         if str(source) == "-":  # Parquet needs to seek: hold the whole input
             source = io.BytesIO(sys.stdin.buffer.read())
-        yield from parquet_rows(source, detector.features, where)
+        yield from parquet_rows(source, detector, where)
         return
-    reader = CsvReader(detector.features, where)
+    reader = CsvReader(detector, where)
     for chunk in _chunks(source, where, follow, stopped, poll):
         if isinstance(chunk, Replaced):
             counts.restarts += 1

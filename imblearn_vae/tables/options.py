@@ -149,14 +149,17 @@ class Tables:
     """The training and test rows, and what a detector keeps about them.
 
     ``layout`` is the training file's own layout: its columns in order, the
-    one holding the class, the separator of its lines. ``test`` says where
-    the test rows came from.
+    one holding the class, the separator of its lines. ``source`` names the
+    table and says where the test rows came from. ``classes`` is the order
+    of the classes where a data set has a usual one (NSL-KDD's: normal
+    first); None: sorted.
     """
 
     train: Table
     test: Table
     layout: dict
     source: dict
+    classes: list[str] | None = None
 
 
 def load_tables(options: TableOptions) -> Tables:

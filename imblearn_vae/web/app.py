@@ -7,13 +7,12 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from ..detector import load_detector
+from ..detector import Scorer, load_detector
 from . import guards, sessions
 from .database import MIGRATIONS, keep_sqlite_private, tune_sqlite
 from .errors import register_error_pages, security_headers
 from .limits import make_limiter
 from .models import db
-from .scoring import Scorer
 from .settings import from_environment
 
 csrf = CSRFProtect()

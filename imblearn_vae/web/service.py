@@ -15,9 +15,8 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from ..datasets import ATTACK_CATEGORIES
-from ..detector import ECHO_LIMIT, LABEL_COLUMNS, Detector, RowError
+from ..detector import Detector, RowError, Scorer, check_header
 from .models import Batch, Prediction, db, utcnow
-from .scoring import Scorer
 
 #: Compact JSON, made once (json.dumps with arguments builds an encoder per call).
 to_json = json.JSONEncoder(separators=(",", ":")).encode
@@ -191,45 +190,53 @@ def score_texts(classes: list[str], probabilities: np.ndarray) -> list[str]:
 def read_labels(records: list[dict], model: Detector) -> list[str | None] | None:
     """Each row's class from its label column; None for a file without one.
 
-    A label names a class of the model (in any case) or an NSL-KDD attack
-    (``neptune``: DoS; for a normal / attack model, attack); any other text
-    is kept as written (64 characters), and is left out of the scores.
+    The label column is the training file's own (``type`` for TON_IoT,
+    ``category`` for BoT-IoT), else the first of :data:`CLASS_COLUMNS`. A
+    label names a class of the model (in any case) or, for an NSL-KDD
+    model, an attack (``neptune``: DoS; for a normal / attack model,
+    attack); any other text is kept as written (64 characters), and is left
+    out of the scores.
     """
     if not records:
         return None
     found = {name.lower(): name for name in records[0] if isinstance(name, str)}
-    column = next((found[c] for c in CLASS_COLUMNS if c in found), None)
-    if column is None:
+    wanted = [model.label_column.lower(), *CLASS_COLUMNS]
+    column = next((found[c] for c in wanted if c in found), None)
+    if column is None or column in model.feature_names:
         return None
     classes = {c.lower(): c for c in model.classes}
     labels = []
     for record in records:
         text = str(record.get(column) or "").strip()
-        labels.append(_class_of(text, classes, model.target) if text else None)
+        labels.append(_class_of(text, classes, model) if text else None)
     return labels
 
 
-def _class_of(text: str, classes: dict[str, str], target: str) -> str:
+def _class_of(text: str, classes: dict[str, str], model: Detector) -> str:
     lowered = text.lower()
     if lowered in classes:
         return classes[lowered]
-    category = ATTACK_CATEGORIES.get(lowered)
-    if category is not None and target == "binary":
-        category = "normal" if category == "normal" else "attack"
-    if category is not None and category.lower() in classes:
-        return classes[category.lower()]
+    if model.is_nsl_kdd:  # an attack's name, as NSL-KDD's files give it
+        category = ATTACK_CATEGORIES.get(lowered)
+        if category is not None and model.target == "binary":
+            category = "normal" if category == "normal" else "attack"
+        if category is not None and category.lower() in classes:
+            return classes[category.lower()]
     return text[:64]
 
 
-#: Longer than any line of an NSL-KDD file: refused before it is parsed.
-MAX_LINE = 4096
+#: Longer than a line of any table this site reads: refused before it is parsed.
+MAX_LINE = 16384
 
 
 def read_line(text: str, model: Detector) -> tuple[dict, str | None]:
-    """One pasted line of an NSL-KDD file: the record and its label (or None).
+    """One pasted line of the training file: the record and its label (or None).
 
-    The line holds the features in the model's order, then optionally the
-    label and the difficulty, as the data set's files do.
+    The line holds the training file's columns in its order, separated as
+    in the file (a comma, a tab, ...); the columns after the last feature
+    (the label, say) may be left out. A file made before detectors kept
+    their layout: the features in the model's order, then optionally the
+    label and one more column (NSL-KDD's difficulty).
 
     Raises
     ------
@@ -237,42 +244,55 @@ def read_line(text: str, model: Detector) -> tuple[dict, str | None]:
         Naming the field ``line``, for an empty line, several lines or a
         wrong number of values.
     """
-    line = text.strip()
-    count = len(model.features)
-    order = ", ".join(model.feature_names[:4])
-    if not line:
-        raise InputRejected([RowError(0, "line", f"paste one line of {count} values")])
-    if len(line) > MAX_LINE or "\n" in line:
+    line = text.strip("\r\n ")
+    columns, separator = line_layout(model)
+    shortest = max(columns.index(n) for n in model.feature_names) + 1
+    if not line.strip():
+        raise InputRejected([RowError(0, "line", f"paste one line of {len(columns)} "
+                                                 "values")])  # fmt: skip
+    if len(line) > MAX_LINE or "\n" in line or "\r" in line:
         raise InputRejected(
             [RowError(0, "line", "paste one line of a file, not several")]
         )
     try:
-        cells = next(csv.reader([line]))
+        cells = next(csv.reader([line], delimiter=separator))
     except csv.Error as error:
         raise InputRejected(
             [RowError(0, "line", f"not a CSV line ({error})")]
         ) from None
-    if len(cells) not in (count, count + 1, count + 2):
-        raise InputRejected(
-            [
-                RowError(
-                    0,
-                    "line",
-                    f"{len(cells)} comma-separated values; a line has {count} (the "
-                    f"features in NSL-KDD's order: {order}, ...), then optionally "
-                    "the label and the difficulty",
-                )
-            ]
-        )
-    record = dict(zip(model.feature_names, (c.strip() for c in cells), strict=False))
-    label = cells[count].strip() if len(cells) > count else ""
+    if not shortest <= len(cells) <= len(columns):
+        raise InputRejected([RowError(0, "line", _line_shape(
+            len(cells), columns, shortest, separator))])  # fmt: skip
+    record = {n: c.strip() for n, c in zip(columns, cells, strict=False)}
+    features = {n: record[n] for n in model.feature_names}
+    label = record.get(model.label_column, "")
     classes = {c.lower(): c for c in model.classes}
-    return record, (_class_of(label, classes, model.target) if label else None)
+    return features, (_class_of(label, classes, model) if label else None)
+
+
+def line_layout(model: Detector) -> tuple[list[str], str]:
+    """The columns of a line of the training file, and their separator."""
+    if model.layout.get("columns"):
+        return list(model.layout["columns"]), model.layout.get("separator", ",")
+    return [*model.feature_names, model.label_column, "difficulty"], ","
+
+
+def _line_shape(count: int, columns: list[str], shortest: int, separator: str) -> str:
+    name = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}.get(
+        separator, repr(separator)
+    )
+    what = f"{count} {name}-separated value{'' if count == 1 else 's'}"
+    fewer = "" if shortest == len(columns) else (
+        f" (or the first {shortest}, up to the last feature)")  # fmt: skip
+    return (
+        f"{what}; a line of the training file has {len(columns)}{fewer}, in its "
+        f"order: {', '.join(columns[:4])}, ..."
+    )
 
 
 def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
-    """The rows of an uploaded CSV file (header row of NSL-KDD column names),
-    and the file line of each.
+    """The rows of an uploaded CSV file (a header row of the model's column
+    names), and the file line of each.
 
     Raises
     ------
@@ -306,44 +326,14 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
 
 
 def _check_header(header: list[str], filename: str) -> None:
-    """Every model column once, no unknown one (label columns are ignored)."""
-    names = detector().feature_names
-    known = set(names)
-    if not known & set(header):
-        raise InputRejected(
-            [
-                RowError(
-                    1,
-                    "",
-                    f"{filename} has no header row of NSL-KDD column names "
-                    f"(such as {', '.join(names[:4])}, ...)",
-                )
-            ]
-        )
-    errors = [
-        RowError(1, column, "missing column")
-        for column in names
-        if column not in header
-    ]
-    errors += [
-        RowError(1, column[:ECHO_LIMIT], "unknown column")
-        for column in header
-        if column not in known and column.lower() not in LABEL_COLUMNS
-    ]
-    positions: dict[str, list[int]] = {}
-    for position, column in enumerate(header, start=1):
-        positions.setdefault(column, []).append(position)
-    errors += [
-        RowError(
-            1,
-            column[:ECHO_LIMIT],
-            f"given more than once (columns {', '.join(map(str, found))}); keep one",
-        )
-        for column, found in positions.items()
-        if len(found) > 1
-    ]
-    if errors:
-        raise InputRejected(errors)
+    """Every model column once, no unknown one (the training file's other
+    columns and label columns are ignored)."""
+    model = detector()
+    found = check_header(header, model.features, model.ignored_columns)
+    if found.none_known:
+        raise InputRejected([RowError(1, "", f"{filename} has {found.no_header()}")])
+    if found:
+        raise InputRejected([RowError(1, c, m) for c, m in found.problems()])
 
 
 def _read_rows(reader, filename: str) -> tuple[list[dict], list[int]]:

@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from imblearn_vae.detector import load_detector
-from imblearn_vae.web.scoring import Scorer
+from imblearn_vae.detector import Scorer, load_detector
 
 from .conftest import PASSWORD, example_row
 from .servers import serving

@@ -178,9 +178,9 @@ def test_a_pasted_line_is_predicted_with_its_label(alice, app, detector):
     ("change", "field", "message"),
     [
         (lambda line: line.rsplit(",", 1)[0], "line", "8 comma-separated values; a "
-         "line has 9 (the features in NSL-KDD's order: protocol_type, service, flag, "
-         "duration, ...), then optionally the label and the difficulty"),
-        (lambda line: "", "line", "paste one line of 9 values"),
+         "line of the training file has 11 (or the first 9, up to the last "
+         "feature), in its order: protocol_type, service, flag, duration, ..."),
+        (lambda line: "", "line", "paste one line of 11 values"),
         (lambda line: line + "\n" + line, "line", "one line of a file, not several"),
         (lambda line: line.replace("tcp", "sctp").replace("icmp", "sctp")
          .replace("udp", "sctp"), "protocol_type", "unknown category"),
@@ -226,7 +226,7 @@ def good_rows(detector):
         (lambda d: b"", "connections.csv is empty"),
         (lambda d: b"\x89PNG\r\n\x1a\n\x00\x00binary", "is not a CSV text file"),
         (lambda d: "é".encode("latin-1") * 20, "not a CSV text file (not UTF-8)"),
-        (lambda d: b"1,2,3\n4,5,6\n", "no header row of NSL-KDD column names"),
+        (lambda d: b"1,2,3\n4,5,6\n", "has no header of the model's column names"),
         (
             lambda d: csv_bytes([{k: v for k, v in r.items() if k != "flag"}
                                  for r in good_rows(d)]),

@@ -11,7 +11,7 @@ from sklearn.base import clone
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from imblearn_vae.web.training import fit_with_progress
+from imblearn_vae.detector.fitting import fit_with_progress
 
 from .conftest import small_detector, small_table
 

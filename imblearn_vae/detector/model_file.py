@@ -3,7 +3,8 @@
 A file is a header line of JSON (version, classes, scores, the payload's
 SHA-256) after a magic line, then a zip archive:
 
-- ``detector.json``: the input schema, classes, examples and provenance;
+- ``detector.json``: the input schema, classes, examples, provenance and
+  what it learned from (:class:`~imblearn_vae.detector.Detector`'s fields);
 - ``pipeline.skops``: the fitted scikit-learn pipeline in skops' format,
   which rebuilds objects from an explicit list of trusted types
   (:data:`TRUSTED_TYPES`) instead of running the file's own code as a pickle
@@ -31,7 +32,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from ._version import __version__
+from .._version import __version__
 
 #: First line of every detector file.
 MAGIC = b"imblearn-vae detector\n"
@@ -52,6 +53,8 @@ TRUSTED_TYPES = [
     "sklearn.preprocessing._data.QuantileTransformer",
     "sklearn.preprocessing._label.LabelEncoder",
     "sklearn.tree._classes.DecisionTreeClassifier",
+    # histogram gradient boosting's trees (``--classifier hgb``): arrays only
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "sklearn.tree._tree.Tree",
     "sklearn.utils._bunch.Bunch",
     "builtins.slice",
@@ -214,10 +217,20 @@ def _archive(detector) -> bytes:
     }
     fields["features"] = [dataclasses.asdict(f) for f in detector.features]
     pipeline, network = _for_storage(detector.pipeline)
+    pipeline_bytes = skops.io.dumps(pipeline)
+    # A file that this version would refuse to read is not written at all.
+    refused = _refused_types(pipeline_bytes)
+    if refused:
+        raise DetectorFileError(
+            "this pipeline holds types a model file does not load ("
+            + ", ".join(refused[:5])
+            + "); choose another classifier (dt, rf, hgb, cnn, cnn-lstm or a "
+            "scikit-learn estimator)"
+        )
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("detector.json", json.dumps(fields))
-        archive.writestr("pipeline.skops", skops.io.dumps(pipeline))
+        archive.writestr("pipeline.skops", pipeline_bytes)
         if network is not None:
             settings, weights = network
             archive.writestr("network.json", json.dumps(settings))
@@ -268,7 +281,8 @@ def _net_to_storage(net) -> tuple[dict, bytes]:
 def _unarchive(payload: bytes):
     import skops.io
 
-    from .detector import Detector, Feature
+    from .model import Detector
+    from .schema import Feature
 
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         fields = json.loads(archive.read("detector.json"))
@@ -281,7 +295,7 @@ def _unarchive(payload: bytes):
                 archive.read("network.pt"),
             )
     untrusted = skops.io.get_untrusted_types(data=pipeline_bytes)
-    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    refused = _refused_types(pipeline_bytes, untrusted)
     if refused:
         raise DetectorFileError(
             "it holds types this version does not load: " + ", ".join(refused[:5])
@@ -291,6 +305,15 @@ def _unarchive(payload: bytes):
         pipeline.steps[-1][1].net_ = _net_from_storage(*network)
     fields["features"] = [Feature(**f) for f in fields["features"]]
     return Detector(pipeline=pipeline, **fields)
+
+
+def _refused_types(pipeline_bytes: bytes, untrusted=None) -> list[str]:
+    """The types of a stored pipeline outside :data:`TRUSTED_TYPES`."""
+    import skops.io
+
+    if untrusted is None:
+        untrusted = skops.io.get_untrusted_types(data=pipeline_bytes)
+    return sorted(set(untrusted) - set(TRUSTED_TYPES))
 
 
 def _net_from_storage(settings: dict, weights: bytes):

@@ -1,64 +1,47 @@
-"""The detector on a request's rows: the same checks and scores, in numpy.
+"""A detector's scores on checked rows: the pipeline's, computed on arrays.
 
-:meth:`~imblearn_vae.detector.Detector.check_rows` and the pipeline's
-``predict_proba`` cost about 10 ms for one row, nearly all of it overhead:
-pandas builds a frame column by column, and scikit-learn's
-``ColumnTransformer`` validates and reassembles it. A site answers many
-small requests, so :class:`Scorer` does the same work on numpy arrays:
+A detector's pipeline on a few rows costs about 10 ms, nearly all of it
+overhead: pandas builds a frame column by column, and scikit-learn's
+``ColumnTransformer`` validates and reassembles it. The site answers many
+small requests and ``imblearn-vae predict`` many batches, so
+:class:`Scorer` does the same work on the checked columns of
+:mod:`~imblearn_vae.detector.rows`:
 
-- the checks take every cell that certainly passes in bulk (a JSON number
-  in range, a category spelt as in training) and give every other cell to
-  the detector's own rule (:func:`imblearn_vae.detector.check_value`), so
-  the messages and the accepted values are the rule's;
-- the usual NSL-KDD preprocessing (one-hot categories, min-max or standard
-  scaled numbers) is rebuilt from the fitted transformer as array
+- the preprocessing a detector is built with (one-hot categories, min-max
+  or standard scaled numbers, by column names or positions: any table's,
+  NSL-KDD's too) is rebuilt from the fitted transformer as array
   arithmetic, and a tree or a forest is read through its fitted ``tree_``
-  arrays, with the operations scikit-learn does, in its order.
+  arrays, with the operations scikit-learn does, in its order;
+- anything else (another transformer, a CNN) goes through the pipeline.
 
-Anything else (another transformer, a CNN) goes through the pipeline as
-before. The fast path is checked against the pipeline on the model's
-example rows when the scorer is built, and is not used if they differ.
+The arrays are checked against the pipeline on the model's example rows
+when the scorer is built, and are not used if they differ.
 """
 
 import numpy as np
-import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
 
-from ..detector import ECHO_LIMIT, LABEL_COLUMNS, Detector, RowError, check_value
-
-#: The columns of checked rows: a feature's name -> its values (category
-#: codes into ``Feature.categories``, int64 or float64), one per row.
-Columns = dict[str, np.ndarray]
-
-NOT_AN_OBJECT = "a connection must be an object of field names and values"
-
-#: Up to this many rows, every cell goes to the rule: cheaper than the
-#: arrays' fixed cost.
-RULE_ROWS = 4
+from .model import Detector
+from .rows import Columns, check_records, to_frame
+from .schema import RowError
 
 
 class Scorer:
-    """Check rows and score them as the detector does, without pandas.
+    """Check rows and score them as the detector's pipeline does, on arrays.
 
     Parameters
     ----------
     detector : Detector
-        The served detector.
+        The detector to score with.
     """
 
     def __init__(self, detector: Detector):
         self.detector = detector
         self.features = detector.features
         self.names = detector.feature_names
-        self._known = frozenset(self.names)
-        self._codes = {
-            f.name: {c: i for i, c in enumerate(f.categories)}
-            for f in self.features
-            if f.kind == "categorical"
-        }
         #: The classes in the classifier's order (the columns of the scores).
         self.classes = [str(c) for c in detector.pipeline.classes_]
         classifier = detector.pipeline.steps[-1][1]
@@ -75,73 +58,10 @@ class Scorer:
         """Whether scores come from the arrays rather than the pipeline."""
         return self._transform is not None
 
-    # checks -----------------------------------------------------------------
-
     def check(self, records: list) -> tuple[Columns | None, list[RowError]]:
-        """The rows' values in the features' types, or every problem.
-
-        The same answer as :meth:`Detector.check_rows`: unknown fields
-        (label columns allowed) and each field's problem, per row.
-        """
-        errors = []
-        objects = [r if type(r) is dict else None for r in records]
-        for index, record in enumerate(objects):
-            if record is None:
-                errors.append((index, 0, RowError(index, "", NOT_AN_OBJECT)))
-            elif not record.keys() <= self._known:
-                errors += [
-                    (index, 0, RowError(index, str(name)[:ECHO_LIMIT], "unknown field"))
-                    for name in record
-                    if name not in self._known
-                    and str(name).lower() not in LABEL_COLUMNS
-                ]
-        columns = {}
-        for order, feature in enumerate(self.features, start=1):
-            values = [None if r is None else r.get(feature.name) for r in objects]
-            column, problems = self._check_column(feature, values, objects)
-            columns[feature.name] = column
-            errors += [
-                (row, order, RowError(row, feature.name, p)) for row, p in problems
-            ]
-        if errors:
-            errors.sort(key=lambda error: error[:2])
-            return None, [error for _, _, error in errors]
-        return columns, []
-
-    def _check_column(self, feature, values: list, objects: list):
-        """The column's values and its problems (row, message)."""
-        if len(values) <= RULE_ROWS:
-            dtype = {"categorical": np.intp, "integer": np.int64}.get(
-                feature.kind, np.float64
-            )
-            column = np.zeros(len(values), dtype=dtype)
-            unsure = np.ones(len(values), dtype=bool)
-        elif feature.kind == "categorical":
-            codes = self._codes[feature.name]
-            column = np.fromiter(
-                (codes.get(v, -1) if type(v) is str else -1 for v in values),
-                dtype=np.intp,
-                count=len(values),
-            )
-            unsure = column < 0
-        else:
-            column, sure = _numbers(feature, values)
-            unsure = ~sure
-        problems = []
-        for row in np.flatnonzero(unsure).tolist():
-            if objects[row] is None:
-                column[row] = 0  # no fields: the row's error is said already
-                continue
-            value, problem = check_cell(feature, values[row])
-            if problem:
-                problems.append((row, problem))
-            elif feature.kind == "categorical":
-                column[row] = self._codes[feature.name][value]
-            else:
-                column[row] = value
-        return column, problems
-
-    # scores -----------------------------------------------------------------
+        """The records' values in the features' types, or every problem
+        (:func:`~imblearn_vae.detector.rows.check_records`)."""
+        return check_records(self.features, records, self.detector.ignored_columns)
 
     def probabilities(self, columns: Columns) -> np.ndarray:
         """Each class's score per row, columns in :attr:`classes` order."""
@@ -155,17 +75,9 @@ class Scorer:
         labels = np.asarray(self.classes, dtype=object)[probabilities.argmax(axis=1)]
         return labels.tolist(), probabilities
 
-    def frame(self, columns: Columns) -> pd.DataFrame:
-        """The rows as :meth:`Detector.check_rows` gives them."""
-        data = {}
-        for feature in self.features:
-            values = columns[feature.name]
-            if feature.kind == "categorical":
-                values = pd.Categorical.from_codes(
-                    values, categories=feature.categories
-                )
-            data[feature.name] = values
-        return pd.DataFrame(data)
+    def frame(self, columns: Columns):
+        """The rows as the pipeline reads them (a pandas DataFrame)."""
+        return to_frame(self.features, columns)
 
     def values(self, columns: Columns) -> list[list]:
         """The rows as lists of plain values (text, int, float), feature order."""
@@ -187,62 +99,6 @@ class Scorer:
         fast = self._classify(self._transform(columns))
         slow = self.detector.pipeline.predict_proba(self.frame(columns))
         return fast.shape == slow.shape and np.array_equal(fast, slow)
-
-
-def check_cell(feature, value) -> tuple[object, str | None]:
-    """The detector's rule (:func:`~imblearn_vae.detector.check_value`), and
-    for a number given as text, only what a CSV reader reads as one.
-
-    Python's ``int`` and ``float`` also read digit separators (``1_000``),
-    other scripts' digits (Arabic-Indic, full-width) and other kinds of spaces;
-    pandas and spreadsheets read none of them, so a value the site stores
-    could not be read back the same way elsewhere. Such text is refused:
-    ASCII only, no ``_``.
-    """
-    if feature.kind != "categorical" and isinstance(value, str):
-        if not value.isascii() or "_" in value:
-            shown = value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + "…"
-            return None, (
-                f"not a number ({shown!r}): write it with the digits 0-9, a point "
-                "and an exponent only, without separators"
-            )
-    return check_value(feature, value)
-
-
-def _numbers(feature, values: list) -> tuple[np.ndarray, np.ndarray]:
-    """The column in the feature's dtype, and which cells certainly pass.
-
-    Only JSON numbers (int, float, not bool) are taken in bulk; text, None
-    and anything else goes to the rule, cell by cell.
-    """
-    integer = feature.kind == "integer"
-    dtype = np.int64 if integer else np.float64
-    types = set(map(type, values))
-    numbers = None
-    try:
-        if types <= {int} and integer:
-            numbers = np.array(values, dtype=np.int64)
-        elif types <= {int, float}:
-            numbers = np.array(values, dtype=np.float64)
-    except OverflowError:  # an int beyond int64 (or float): the rule says so
-        numbers = None
-    if numbers is None:
-        return np.zeros(len(values), dtype=dtype), np.zeros(len(values), dtype=bool)
-    if numbers.dtype == np.float64:
-        sure = np.isfinite(numbers)
-        if integer:
-            # whole and exact in a float (below 2**53), else the rule decides
-            sure &= (np.abs(numbers) < 2.0**53) & (numbers == np.floor(numbers))
-    else:
-        sure = np.ones(len(numbers), dtype=bool)
-    with np.errstate(invalid="ignore"):
-        if feature.lower_bound is not None:
-            sure &= numbers >= feature.lower_bound
-        if feature.upper_bound is not None:
-            sure &= numbers <= feature.upper_bound
-    if integer and numbers.dtype != np.int64:
-        numbers = np.where(sure, numbers, 0).astype(np.int64)
-    return numbers, sure
 
 
 # the pipeline as arrays --------------------------------------------------------
