@@ -1,7 +1,7 @@
 """The ``imblearn-vae`` command.
 
 - ``compare``: which balancing helps my data (any labelled table).
-- ``train``: fit an NSL-KDD detector and write its model file.
+- ``train``: fit a detector on a labelled table and write its model file.
 - ``predict``: score a table of connections with it, or a file as it grows.
 - ``serve``: the web application on gunicorn (``pip install
   'imblearn-vae[web]'``).
@@ -11,41 +11,26 @@
 
 import argparse
 import getpass
-import shlex
 import sys
-from pathlib import Path
 from typing import NoReturn
 
 from .compare import command as compare_command
+from .train import command as train_command
 
 
-def _add_train(commands) -> None:
+def _add_train(commands) -> argparse.ArgumentParser:
     train = commands.add_parser(
         "train",
-        help="fit an NSL-KDD detector and write its model file",
-        description="Fit a detection pipeline on KDDTrain+ (a balancing method, "
-        "then a classifier), score it on KDDTest+ and write one model file.",
+        help="fit a detector on a labelled table and write its model file",
+        description="Fit a detection pipeline (a balancing method, then a "
+        "classifier) on a labelled table read as `compare` reads it, or on a "
+        "comparison's best entry (--from-compare), or on NSL-KDD (no table); "
+        "score it on the test rows and write one model file.",
+        epilog=train_command.EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    train.add_argument("--out", type=Path, required=True, help="the model file")
-    train.add_argument(
-        "--sampler",
-        default="dcbn-vae",
-        help="a method of `compare`: none, smote, dcbn-vae, dcbn-vae:epochs=20, ...",
-    )
-    train.add_argument(
-        "--classifier", default="dt", help=compare_command.CLASSIFIERS_HELP
-    )
-    train.add_argument("--target", choices=["category", "binary"], default="category")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--device", default="cpu")
-    train.add_argument("--data-home", help=DATA_HOME_HELP)
-
-
-#: `train` and `serve` read NSL-KDD from the same option.
-DATA_HOME_HELP = (
-    "the folder holding nsl-kdd/ (NSL-KDD's files; default: $IMBLEARN_VAE_DATA, "
-    "else ~/imblearn_vae_data, where they are downloaded when missing)"
-)
+    train_command.add_arguments(train)
+    return train
 
 
 def _add_web(commands) -> None:
@@ -102,7 +87,7 @@ def _add_serve(commands, site: argparse.ArgumentParser) -> None:
     )
     serve.add_argument(
         "--data-home",
-        help=DATA_HOME_HELP + "; read only to train the default model",
+        help=train_command.DATA_HOME_HELP + "; read only to train the default model",
     )
     # the option's earlier name
     serve.add_argument("--nsl-kdd", dest="data_home", help=argparse.SUPPRESS)
@@ -192,10 +177,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     compare_command.add_arguments(compare)
-    _add_train(commands)
+    train = _add_train(commands)
     predict = _add_predict(commands)
     _add_web(commands)
-    return parser, {"compare": compare, "predict": predict}
+    return parser, {"compare": compare, "train": train, "predict": predict}
 
 
 def main(argv=None) -> int:
@@ -215,7 +200,7 @@ def main(argv=None) -> int:
             from . import detector  # noqa: F401  (pandas)
         except ImportError as error:
             _needs_extra(parser, args.command, "web", error)
-        return _train(args, argv)
+        return train_command.run(args, subparsers["train"], argv)
     if args.command == "predict":
         from .predict import command as predict_command
 
@@ -241,28 +226,6 @@ def _needs_extra(parser, command: str, extra: str, error: ImportError) -> NoRetu
         f"`{command}` needs the {extra} extra: pip install 'imblearn-vae[{extra}]' "
         f"(from a checkout: pip install '.[{extra}]'); {error}."
     )
-
-
-def _train(args, argv) -> int:
-    from .detector import save_detector, train_detector
-
-    detector = train_detector(
-        sampler=args.sampler,
-        classifier=args.classifier,
-        target=args.target,
-        seed=args.seed,
-        data_home=args.data_home,
-        device=args.device,
-        command="imblearn-vae " + " ".join(map(shlex.quote, argv)),
-    )
-    save_detector(detector, args.out)
-    scores = detector.scores
-    print(
-        f"wrote {args.out}: KDDTest+ accuracy {100 * scores['accuracy']:.2f}%, "
-        f"weighted F1 {100 * scores['f1_weighted']:.2f}%, macro F1 "
-        f"{100 * scores['f1_macro']:.2f}%"
-    )
-    return 0
 
 
 def _password(args) -> str:

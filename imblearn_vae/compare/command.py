@@ -22,6 +22,7 @@ import torch
 from ..registry.classifiers import build_classifier, classifier_label, classifiers_help
 from ..registry.methods import DEFAULT_METHODS, METHODS, parse_method
 from ..tables.options import TableOptions, add_table_arguments, load_tables
+from .choice import best_entry, describe, write_choice
 
 if TYPE_CHECKING:
     from .engine import Comparison
@@ -153,8 +154,10 @@ def data_notes(comparison: Comparison) -> list[str]:
     return notes
 
 
-def write_reports(comparison: Comparison, command: str) -> str:
-    """results.md, summary.csv and one chart per classifier; returns the Markdown."""
+def write_reports(comparison: Comparison, command: str, table_options: dict) -> str:
+    """results.md, summary.csv and one chart per classifier, and the best
+    entry (:mod:`.choice`: ``best.json``, with the table's options in
+    ``table.json``); returns the Markdown."""
     from .engine import read_runs
     from .report import chart, gains_chart, markdown, summary_rows, write_summary_csv
 
@@ -185,7 +188,10 @@ def write_reports(comparison: Comparison, command: str) -> str:
         for classifier in comparison.classifiers
         for set_name in sets
     ]
-    text = "\n".join(header) + "\n\n" + "\n".join(sections)
+    best = best_entry(runs, comparison.methods, comparison.classifiers,
+                      comparison.seeds, sets[0])  # fmt: skip
+    choice = "## The best entry\n\n" + describe(best, comparison.out)
+    text = "\n".join(header) + "\n\n" + "\n".join([*sections, choice])
     (comparison.out / "results.md").write_text(text)
     write_summary_csv(
         summary_rows(
@@ -212,6 +218,7 @@ def write_reports(comparison: Comparison, command: str) -> str:
                     runs, specs, labels_of, classifier, set_name,
                     comparison.out / f"{prefix}_{name}", title, comparison.seeds,
                 )  # fmt: skip
+    write_choice(comparison.out, best, table_options, comparison.classifier_epochs)
     return text
 
 
@@ -246,7 +253,11 @@ def run(args, parser, argv) -> int:
                     file=sys.stderr,
                 )
     command = "imblearn-vae compare " + " ".join(map(shlex.quote, argv))
-    text = write_reports(comparison, command)
+    table_options = TableOptions.from_arguments(args).to_json()
+    text = write_reports(comparison, command, table_options)
     print(text)
-    print(f"written: {comparison.out}/results.md, summary.csv, chart_*.png, runs.csv")
+    print(
+        f"written: {comparison.out}/results.md, summary.csv, chart_*.png, runs.csv, "
+        "best.json"
+    )
     return 0

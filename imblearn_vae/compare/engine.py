@@ -34,7 +34,7 @@ from ..base import BaseGenerativeSampler
 from ..metrics import scores
 from ..nn import count_parameters
 from ..registry.classifiers import build_classifier, weight_classes
-from ..registry.methods import Method
+from ..registry.methods import Method, failure_hint
 from ..tables.read import Table, make_table_preprocessor
 
 
@@ -283,7 +283,9 @@ def run_task(
         with threadpool_limits(threads):
             return _run_task(comparison, method, seed, classifiers, threads, base)
     except Exception as error:  # one failing method must not stop the rest
-        reason = f"{type(error).__name__}: {error}" + _hint(error, comparison.train)
+        reason = f"{type(error).__name__}: {error}" + failure_hint(
+            error, comparison.train.y
+        )
         return TaskResult([
             {**base, "classifier": c, "status": "failed", "error": reason,
              "traceback": traceback.format_exc(limit=-3)}
@@ -387,28 +389,6 @@ def save_predictions(out: Path, row: dict, predicted: np.ndarray) -> Path:
     )  # fmt: skip
     np.save(path, predicted.astype(str))
     return path
-
-
-def _hint(error: Exception, train: Table) -> str:
-    """What a neighbour-based sampler's refusal means for this table."""
-    if "n_neighbors" not in str(error) and "n_samples" not in str(error):
-        return ""
-    classes, counts = np.unique(train.y, return_counts=True)
-    smallest = int(np.argmin(counts))
-    klass, n_rows = classes[smallest], int(counts[smallest])
-    klass = klass.item() if isinstance(klass, np.generic) else klass  # repr: 2
-    way_out = (
-        f"lower k_neighbors to at most {n_rows - 1}, e.g. "
-        f"'smote:k_neighbors={n_rows - 1}', or leave the class out"
-        if n_rows > 1
-        else "a neighbour-based method cannot make rows from one row: leave the "
-        "class out (a sampling_strategy dict without it), or use 'random'"
-    )
-    return (
-        f" (the smallest class, {klass!r}, has {n_rows} training "
-        f"row{'s' if n_rows != 1 else ''}: too few for the method's neighbours; "
-        f"{way_out})"
-    )
 
 
 def generator_cost(sampler, train, X_raw, X_balanced, preprocess) -> dict:

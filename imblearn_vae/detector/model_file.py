@@ -219,14 +219,7 @@ def _archive(detector) -> bytes:
     pipeline, network = _for_storage(detector.pipeline)
     pipeline_bytes = skops.io.dumps(pipeline)
     # A file that this version would refuse to read is not written at all.
-    refused = _refused_types(pipeline_bytes)
-    if refused:
-        raise DetectorFileError(
-            "this pipeline holds types a model file does not load ("
-            + ", ".join(refused[:5])
-            + "); choose another classifier (dt, rf, hgb, cnn, cnn-lstm or a "
-            "scikit-learn estimator)"
-        )
+    _refuse_untrusted(pipeline_bytes)
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("detector.json", json.dumps(fields))
@@ -305,6 +298,30 @@ def _unarchive(payload: bytes):
         pipeline.steps[-1][1].net_ = _net_from_storage(*network)
     fields["features"] = [Feature(**f) for f in fields["features"]]
     return Detector(pipeline=pipeline, **fields)
+
+
+def check_storable(estimator) -> None:
+    """Refuse, before any training, an estimator whose type a model file
+    does not load (the boosting libraries' classifiers, say).
+
+    Raises
+    ------
+    DetectorFileError
+        Naming the types.
+    """
+    import skops.io
+
+    _refuse_untrusted(skops.io.dumps(estimator))
+
+
+def _refuse_untrusted(pipeline_bytes: bytes) -> None:
+    refused = _refused_types(pipeline_bytes)
+    if refused:
+        raise DetectorFileError(
+            "a model file does not keep " + ", ".join(refused[:5]) + " (only "
+            "trusted types load without running code); choose another classifier "
+            "(dt, rf, hgb, cnn, cnn-lstm, or a scikit-learn one)"
+        )
 
 
 def _refused_types(pipeline_bytes: bytes, untrusted=None) -> list[str]:

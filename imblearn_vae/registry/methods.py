@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
 from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import (
     ADASYN,
@@ -255,3 +256,27 @@ def parse_method(spec: str) -> Method:
     if name not in METHODS:
         raise ValueError(f"Unknown method {name!r}; the methods are {sorted(METHODS)}.")
     return Method(spec.strip(), name, params)
+
+
+def failure_hint(error: Exception, y) -> str:
+    """What a neighbour-based sampler's refusal means for a table whose
+    training rows' classes are ``y`` (``compare``'s failed runs, ``train``'s
+    refusal)."""
+    if "n_neighbors" not in str(error) and "n_samples" not in str(error):
+        return ""
+    classes, counts = np.unique(y, return_counts=True)
+    smallest = int(np.argmin(counts))
+    klass, n_rows = classes[smallest], int(counts[smallest])
+    klass = klass.item() if isinstance(klass, np.generic) else klass  # repr: 2
+    way_out = (
+        f"lower k_neighbors to at most {n_rows - 1}, e.g. "
+        f"'smote:k_neighbors={n_rows - 1}', or leave the class out"
+        if n_rows > 1
+        else "a neighbour-based method cannot make rows from one row: leave the "
+        "class out (a sampling_strategy dict without it), or use 'random'"
+    )
+    return (
+        f" (the smallest class, {klass!r}, has {n_rows} training "
+        f"row{'s' if n_rows != 1 else ''}: too few for the method's neighbours; "
+        f"{way_out})"
+    )
