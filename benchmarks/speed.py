@@ -268,6 +268,35 @@ def scaling(name, X, y, epochs, factors, device, seed=0) -> tuple[list, float]:
     return list(zip(rows, seconds, strict=True)), float(exponent)
 
 
+def goals(args) -> int:
+    """Every goal of issue 31 in one run, for each --competing-jobs level."""
+    import speed_goals
+
+    args.tables = args.tables or list(speed_goals.TABLES)
+    data_home = args.data_home or default_data_home()
+    sections, all_goals = [], []
+    for n_jobs in args.competing_jobs:
+        with competing_jobs(n_jobs):
+            large = speed_goals.large_tables(data_home, args.tables)
+            small = speed_goals.small_tables(data_home, args.tables)
+        all_goals += speed_goals.verdicts(n_jobs, large, small)
+        tables = [markdown(rows) for rows in (large, small) if rows]
+        sections += [f"### {n_jobs} competing jobs", *tables]
+        print("\n\n".join(sections[-1 - len(tables) :]), flush=True)
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
+        f"load average {os.getloadavg()[0]:.2f} at the end, {datetime.date.today()}"
+    )
+    report = "\n\n".join(
+        [f"Speed goals: `python benchmarks/speed.py {' '.join(sys.argv[1:])}`; "
+         f"{machine}.", markdown(all_goals), *sections]
+    )  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "goals.md").write_text(report + "\n")
+    print("\n" + report)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, seconds")
@@ -289,9 +318,20 @@ def main(argv=None) -> int:
         help="only the time-to-quality race (DCBN-VAE's defaults against SMOTE)",
     )  # fmt: skip
     parser.add_argument(
+        "--goals", action="store_true",
+        help="every speed goal of the defaults against SMOTE (speed_goals.py), "
+        "at each --competing-jobs level",
+    )  # fmt: skip
+    parser.add_argument(
+        "--tables", nargs="+", default=None,
+        help="with --goals: the suite's tables to time (default: every one)",
+    )  # fmt: skip
+    parser.add_argument(
         "--out", type=Path, default=REPO_ROOT / "benchmarks/results/speed"
     )
     args = parser.parse_args(argv)
+    if args.goals:
+        return goals(args)
     if args.data_home is None:
         args.data_home = default_data_home()
     args.out.mkdir(parents=True, exist_ok=True)
