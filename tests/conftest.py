@@ -95,3 +95,20 @@ def bot_iot_file(nsl_kdd_home):
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def trained_tables(nsl_kdd_home, tmp_path_factory):
+    """The five tables of issue 32 (a TON_IoT device, satimage, kr-vs-k,
+    ecoli, the BoT-IoT fragment), each trained once by ``imblearn-vae train``
+    as a user runs it: {name: (TableCase, model file)}."""
+    from imblearn_vae.cli import main
+    from tests.tables import table_cases
+
+    folder = tmp_path_factory.mktemp("tables")
+    trained = {}
+    for name, case in table_cases(nsl_kdd_home, folder).items():
+        model = folder / f"{name}.model"
+        assert main(case.train_arguments(model)) == 0, name
+        trained[name] = (case, model)
+    return trained

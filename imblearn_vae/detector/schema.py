@@ -60,11 +60,17 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 ECHO_LIMIT = 40
 
 
-def feature_schema(X: pd.DataFrame, categorical: list | None = None) -> list[Feature]:
+def feature_schema(
+    X: pd.DataFrame, categorical: list | None = None, *, fractions: bool = True
+) -> list[Feature]:
     """Each column's kind and range in training, and the bounds valid input keeps.
 
-    Counts and sizes (never negative in training) may not be negative; rates
-    (fractions in [0, 1] in training) stay in [0, 1].
+    Counts (whole numbers never negative in training) may not be negative.
+    With ``fractions`` (NSL-KDD's columns, whose meaning is known), so may
+    no number that training never saw negative, and rates (numbers within
+    [0, 1] in training) stay in [0, 1]; for another table a number outside
+    the training range is the model's to judge (``drate``, packets per
+    second in BoT-IoT, is within [0, 1] in a sample and not in the next).
 
     Parameters
     ----------
@@ -74,6 +80,8 @@ def feature_schema(X: pd.DataFrame, categorical: list | None = None) -> list[Fea
         The categorical columns (a table's own list, from ``--categorical``);
         default: the package's rule
         (:func:`~imblearn_vae._columns.inferred_categorical`).
+    fractions : bool, default=True
+        Bound non-negative numbers and rates as NSL-KDD's.
     """
     features = []
     if categorical is None:
@@ -87,14 +95,14 @@ def feature_schema(X: pd.DataFrame, categorical: list | None = None) -> list[Fea
             continue
         low, high = float(column.min()), float(column.max())
         integer = column.dtype.kind in "iu"
-        rate = not integer and low >= 0 and high <= 1
+        rate = fractions and not integer and low >= 0 and high <= 1
         features.append(
             Feature(
                 str(name),
                 "integer" if integer else "number",
                 minimum=low,
                 maximum=high,
-                lower_bound=0.0 if low >= 0 else None,
+                lower_bound=0.0 if low >= 0 and (integer or fractions) else None,
                 upper_bound=1.0 if rate else None,
             )
         )

@@ -113,7 +113,9 @@ def train_on_tables(
         pipeline.steps[-1] = ("classify", weighted)
     fitted = fit_with_progress(pipeline, train.X, train.y, say, fit_params)
     labels = tables.classes or _labels(train.y, test.y)
-    features = feature_schema(train.X, train.categorical)
+    # NSL-KDD's rates are fractions; another table's numbers are not known
+    fractions = tables.source.get("loader") == "nsl-kdd"
+    features = feature_schema(train.X, train.categorical, fractions=fractions)
     y_test = np.asarray(test.y).astype(str)
     predicted = np.asarray(pipeline.predict(test.X)).astype(str)
     test_scores = score_rows(y_test, predicted, labels)

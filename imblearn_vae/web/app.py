@@ -86,11 +86,12 @@ class RowId(IntegerConverter):
 
 
 def _register_blueprints(app: Flask) -> None:
-    """The site's areas: log-in, account, pages, history, model, tokens, API."""
-    from . import account, api, auth, history, model_page, pages, tokens
+    """The site's areas: log-in, account, pages, history, model, data, tokens,
+    API."""
+    from . import account, api, auth, data_page, history, model_page, pages, tokens
 
     app.url_map.converters["id"] = RowId  # before the routes that use it
-    for area in (auth, account, pages, history, model_page, tokens, api):
+    for area in (auth, account, pages, history, model_page, data_page, tokens, api):
         app.register_blueprint(area.blueprint)
     csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
 

@@ -1,5 +1,5 @@
-"""The model page: what is served (sampler, classifier, data, date), what
-its scores mean, and how it did on NSL-KDD's test rows, class by class."""
+"""The model page: what is served (method, classifier, table, date), what
+its scores mean, and how it did on its test rows, class by class."""
 
 from flask import Blueprint, render_template
 

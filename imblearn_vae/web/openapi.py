@@ -48,7 +48,7 @@ def openapi_document(model: Detector, max_rows: int) -> dict:
     errors = {"$ref": "#/components/schemas/Errors"}
     responses = {
         "200": {"description": "The class and the probability of each class, "
-                "per connection"},
+                "per row"},
         **{status: {"description": text,
                     "content": {"application/json": {"schema": errors}}}
            for status, text in ERRORS.items()},
@@ -56,10 +56,13 @@ def openapi_document(model: Detector, max_rows: int) -> dict:
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": "imblearn-vae intrusion detection API",
+            "title": "imblearn-vae detector API",
             "version": model.version,
-            "description": "Predict 'normal' or the attack type of network "
-            "connections (NSL-KDD features). Classes: " + ", ".join(model.classes),
+            "description": f"Predict the class of rows of {model.table_name}'s "
+            f"kind ({len(model.features)} features: "
+            f"{', '.join(model.feature_names[:6])}"
+            f"{', ...' if len(model.features) > 6 else ''}). Classes: "
+            + ", ".join(model.classes),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -114,9 +117,12 @@ def _body(max_rows: int) -> dict:
 
 def _connection(model: Detector) -> dict:
     properties = {feature.name: _field(feature) for feature in model.features}
+    ignored = [*LABEL_COLUMNS, *model.ignored_columns]
     labels = {
-        name: {"description": "a label column, ignored"} for name in LABEL_COLUMNS
-    }
+        name: {"description": "a label column, or another column of the "
+               "training file: ignored"}
+        for name in ignored if name not in properties
+    }  # fmt: skip
     return {
         "type": "object",
         "properties": {**properties, **labels},

@@ -1,5 +1,5 @@
-"""The pages that predict: home, the prediction form (or one pasted line),
-a prediction's result, uploads and their template."""
+"""The pages that predict: home, the prediction form (or one pasted line of
+the training file), a prediction's result, uploads and their template."""
 
 import json
 
@@ -21,6 +21,7 @@ from .models import Prediction, db
 from .service import (
     InputRejected,
     detector,
+    line_help,
     predict_rows,
     read_csv_upload,
     read_labels,
@@ -69,6 +70,7 @@ def predict():
         line=line or "",
         # "<" escaped: the JSON sits in a <script> element of the page
         examples=json.dumps(model.examples).replace("<", "\\u003c"),
+        **line_help(model),
     ), status
 
 

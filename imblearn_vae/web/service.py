@@ -277,10 +277,24 @@ def line_layout(model: Detector) -> tuple[list[str], str]:
     return [*model.feature_names, model.label_column, "difficulty"], ","
 
 
+#: How the pages name a line's separator.
+SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}
+
+
+def line_help(model: Detector) -> dict:
+    """What the form says of a pasted line: its columns, their separator,
+    and the first example row as such a line (as a placeholder)."""
+    columns, separator = line_layout(model)
+    example = next((rows[0] for rows in model.examples.values() if rows), {})
+    last = max(columns.index(n) for n in model.feature_names)
+    cells = [str(example.get(n, "…")) for n in columns[: last + 1]]
+    text = separator.join(cells[:12]) + (f"{separator}..." if len(cells) > 12 else "")
+    name = SEPARATOR_NAMES.get(separator, repr(separator))
+    return {"line_columns": columns, "separator_name": f"{name}s", "placeholder": text}
+
+
 def _line_shape(count: int, columns: list[str], shortest: int, separator: str) -> str:
-    name = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}.get(
-        separator, repr(separator)
-    )
+    name = SEPARATOR_NAMES.get(separator, repr(separator))
     what = f"{count} {name}-separated value{'' if count == 1 else 's'}"
     fewer = "" if shortest == len(columns) else (
         f" (or the first {shortest}, up to the last feature)")  # fmt: skip

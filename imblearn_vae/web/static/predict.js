@@ -1,5 +1,5 @@
-// "Fill in an example row": a real KDDTest+ connection of a class picked in
-// turn, from the examples the model file carries.
+// "Fill in an example row": a real test row of a class picked in turn, from
+// the examples the model file carries.
 (function () {
   const button = document.getElementById("fill-example");
   const data = document.getElementById("examples");
@@ -19,6 +19,6 @@
       if (field) field.value = String(value);
     }
     document.getElementById("example-note").textContent =
-      "A KDDTest+ row labelled " + label + ".";
+      "A test row labelled " + label + ".";
   });
 })();
