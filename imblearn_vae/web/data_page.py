@@ -89,8 +89,8 @@ def _box_plots(profile: dict, classes: list[str]) -> dict:
         q = found["quartiles"]
         boxes.append({"name": name, "rows": found["rows"], "mean": found["mean"],
                       "quartiles": q, "x": [scale(v) for v in q]})  # fmt: skip
-    ticks = _ticks(low, high, log)
-    return {"boxes": boxes, "log": log, "ticks": [(scale(t), t) for t in ticks]}
+    ticks = _spaced([(scale(t), t) for t in _ticks(low, high, log)])
+    return {"boxes": boxes, "log": log, "ticks": ticks}
 
 
 def _scale(low: float, high: float, log: bool):
@@ -114,6 +114,21 @@ def _ticks(low: float, high: float, log: bool) -> list[float]:
     powers = [10.0**k for k in range(0, int(math.log10(max(high, 1))) + 1)]
     inner = [p for p in powers if low < p < high][:: max(1, len(powers) // 4)]
     return [low, *inner, high]
+
+
+#: Pixels between two tick labels at least, so that they do not overlap.
+TICK_GAP = 48
+
+
+def _spaced(ticks: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The ticks whose labels do not overlap: both ends kept, an inner one
+    too close to a kept one left out."""
+    first, *inner, last = ticks if len(ticks) > 1 else [*ticks, *ticks]
+    kept = [first]
+    for tick in inner:
+        if tick[0] - kept[-1][0] >= TICK_GAP and last[0] - tick[0] >= TICK_GAP:
+            kept.append(tick)
+    return kept + ([last] if last is not first else [])
 
 
 def _category_table(profile: dict, classes: list[str]) -> dict:
