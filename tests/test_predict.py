@@ -130,6 +130,8 @@ BAD_CELLS = [
     ("count", "2.5", "must be a whole number (got 2.5)"),
     ("serror_rate", "1.5", "must be at most 1"),
     ("srv_count", "inf", "not a finite number"),
+    # read by Python's int() but by no CSV reader: the site refuses it too
+    ("dst_host_count", "1_000", "not a number ('1_000'): write it with the digits"),
 ]
 
 
@@ -602,3 +604,41 @@ def test_scores_are_formatted_once_per_distinct_row_and_right_for_every_row(dete
             assert row["label"] == model[p.argmax()]
             assert [float(row[f"p_{c}"]) for c in model] == pytest.approx(p, rel=1e-5)
     assert len(_distinct_rows(leaves[rng.integers(0, 4, 500)])[0]) == 4
+
+
+def test_scores_and_rejects_are_safe_to_open_in_a_spreadsheet(tmp_path):
+    """OWASP's CSV-injection rule, as the site's downloads apply it: a class
+    named like a formula, a negative number or with a comma, and a rejected
+    line's text, are text cells that a spreadsheet shows and does not run."""
+    from imblearn.pipeline import Pipeline
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
+    from sklearn.tree import DecisionTreeClassifier
+
+    from imblearn_vae import __version__
+    from imblearn_vae.detector import Detector, feature_schema
+
+    classes = ["=HYPERLINK(1)", "-1", "ok, maybe"]
+    X = pd.DataFrame({"x": np.arange(30.0), "proto": ["tcp", "udp", "icmp"] * 10})
+    X["proto"] = pd.Categorical(X["proto"])
+    y = np.repeat(classes, 10)
+    pipeline = Pipeline([
+        ("preprocess", ColumnTransformer([
+            ("categories", OneHotEncoder(handle_unknown="ignore",
+                                         sparse_output=False), ["proto"]),
+            ("numbers", MinMaxScaler(), ["x"])])),
+        ("classify", DecisionTreeClassifier(random_state=0)),
+    ]).fit(X, y)  # fmt: skip
+    detector = Detector(
+        pipeline=pipeline, features=feature_schema(X), classes=classes,
+        target="label", version=__version__, command="tests", scores={},
+        examples={}, created="2026-01-01",
+    )  # fmt: skip
+    text = "x,proto\n1,tcp\n15,udp\n25,icmp\n=1+1,tcp\n"
+    scored, rejects, _ = score_text(detector, text, tmp_path)
+    assert [r["label"] for r in scored] == ["'=HYPERLINK(1)", "'-1", "ok, maybe"]
+    (reject,) = rejects
+    assert reject["text"] == "'=1+1,tcp" and reject["field"] == "x"
+    header = ScoreWriter(detector).header
+    assert header == 'line,label,p_=HYPERLINK(1),p_-1,"p_ok, maybe"\n'
+    assert [float(scored[0][f"p_{c}"]) for c in classes] == [1, 0, 0]

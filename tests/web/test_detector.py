@@ -265,3 +265,44 @@ def test_feature_kinds_follow_the_package_rule_for_categories():
     assert [n for n, k in kinds.items() if k == "categorical"] == (
         inferred_categorical(X)
     )
+
+
+def test_a_file_made_before_detectors_for_any_table_loads_and_is_served(
+    detector, config, tmp_path
+):
+    """A model file of this version made before it kept the table's layout,
+    class counts, summaries and balancing (its detector.json without them)
+    loads; the pages say what it does not keep, and take a line as before."""
+    from .conftest import csrf_token, make_app, signup
+
+    data = save_detector(detector, tmp_path / "new.model").read_bytes()
+    payload = _payload(data)
+    fields = json.loads(zipfile.ZipFile(io.BytesIO(payload)).read("detector.json"))
+    newer = ["source", "layout", "counts", "profile", "balancing", "entry"]
+    older = {k: v for k, v in fields.items() if k not in newer}
+    payload = _with_member(payload, "detector.json", json.dumps(older).encode())
+    _rewrite(tmp_path / "older.model", data, payload)
+    loaded = load_detector(tmp_path / "older.model")
+    assert all(getattr(loaded, name) == {} for name in newer)
+    assert loaded.is_nsl_kdd and loaded.ignored_columns == []
+    app = make_app(config, DETECTOR=loaded)
+    client = app.test_client()
+    signup(client)
+    assert "keeps no summary of its training table" in client.get("/data").text
+    assert client.get("/model").status_code == 200
+    row = {k: str(v) for k, v in detector.examples["DoS"][0].items()}
+    line = ",".join(row[n] for n in detector.feature_names) + ",neptune,21"
+    response = client.post("/predict", data={"csrf_token": csrf_token(
+        client.get("/predict")), "line": line})  # fmt: skip
+    assert response.status_code == 302
+
+
+def test_a_file_with_fields_this_version_does_not_know_is_refused(detector, tmp_path):
+    data = save_detector(detector, tmp_path / "d.model").read_bytes()
+    payload = _payload(data)
+    fields = json.loads(zipfile.ZipFile(io.BytesIO(payload)).read("detector.json"))
+    fields["from_the_future"] = 1
+    payload = _with_member(payload, "detector.json", json.dumps(fields).encode())
+    _rewrite(tmp_path / "future.model", data, payload)
+    with pytest.raises(DetectorFileError, match="damaged and cannot be read"):
+        load_detector(tmp_path / "future.model")
