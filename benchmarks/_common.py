@@ -30,3 +30,22 @@ def markdown(rows: list[dict]) -> str:
         cells = [f"{v:,.1f}" if isinstance(v, float) else str(v) for v in values]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def table_rows(model, table, n: int | None = None):
+    """The model's feature columns of a table's first ``n`` rows (all: None),
+    as a frame: categories as text, as a user's file gives them.
+
+    For a detector of a table other than NSL-KDD (``--model M --table T``);
+    the table's other columns (its label, identifiers) are left out.
+    """
+    import pandas as pd
+
+    from imblearn_vae.detector import load_detector
+
+    features = load_detector(model).features
+    text = {f.name: str for f in features if f.kind == "categorical"}
+    separator = "\t" if str(table).endswith(".tsv") else ","
+    frame = pd.read_csv(table, dtype=text, nrows=n, sep=separator,
+                        encoding="utf-8-sig")  # fmt: skip
+    return frame[[f.name for f in features]]

@@ -22,6 +22,10 @@ limits are lifted for the run (it measures speed, not the limits).
     python benchmarks/load_test.py                       # default model
     python benchmarks/load_test.py --model my.model --workers 4 --clients 16
     python benchmarks/load_test.py --scenarios api-1 api-1000 --requests 2000
+    python benchmarks/load_test.py --model wide.model --table wide.csv
+
+With ``--table`` the connections are that table's first 1,000 rows (the
+model's columns: a detector of a table other than NSL-KDD), else KDDTest+'s.
 """
 
 import argparse
@@ -44,7 +48,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-from _common import REPO_ROOT, default_data_home, markdown
+from _common import REPO_ROOT, default_data_home, markdown, table_rows
 
 from imblearn_vae.datasets import fetch_nsl_kdd
 
@@ -143,8 +147,14 @@ def make_account(args, data_dir: Path) -> str:
 
 
 def connections(args, n: int) -> list[dict]:
-    test = fetch_nsl_kdd(subset="KDDTest+", data_home=args.data_home, as_frame=True)
-    rows = test.data.iloc[:n].astype(object).to_dict(orient="records")
+    if args.table is not None:
+        data = table_rows(args.model, args.table, n)
+    else:
+        data = fetch_nsl_kdd(
+            subset="KDDTest+", data_home=args.data_home, as_frame=True
+        ).data.iloc[:n]
+    rows = data.astype(object).to_dict(orient="records")
+    rows = (rows * -(-n // len(rows)))[:n]  # a table shorter than n: repeated
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
             for r in rows]  # fmt: skip
 
@@ -316,9 +326,17 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", help="default: SQLite in a temp folder")
     parser.add_argument("--data-home", default=None, help="folder holding nsl-kdd/")
     parser.add_argument(
+        "--table",
+        type=Path,
+        help="CSV whose first 1,000 rows are the connections (needs --model: a "
+        "detector of that table); default: KDDTest+",
+    )
+    parser.add_argument(
         "--out", type=Path, default=REPO_ROOT / "benchmarks/results/load"
     )
     args = parser.parse_args(argv)
+    if args.table is not None and args.model is None:
+        parser.error("--table needs --model, a detector of that table")
     args.data_home = args.data_home or default_data_home()
     args.out.mkdir(parents=True, exist_ok=True)
     rows = connections(args, 1000)

@@ -17,6 +17,10 @@ came out of the command's standard output.
 
     python benchmarks/predict_speed.py                  # the default detector
     python benchmarks/predict_speed.py --model my.model --rows 2000000
+    python benchmarks/predict_speed.py --model wide.model --table wide.csv
+
+With ``--table`` the rows are that table's (the model's columns: a detector
+of a table other than NSL-KDD), else KDDTrain+'s.
 
 The default detector (``imblearn-vae train`` with its defaults) is trained
 once and kept in ``--out``. Machine load matters: the load averages before
@@ -37,7 +41,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import REPO_ROOT, default_data_home, markdown
+from _common import REPO_ROOT, default_data_home, markdown, table_rows
 
 from imblearn_vae.datasets import fetch_nsl_kdd
 
@@ -62,10 +66,14 @@ def default_model(out: Path) -> Path:
     return path
 
 
-def nsl_kdd_lines() -> list[str]:
-    """KDDTrain+ as CSV lines, the header first."""
-    train = fetch_nsl_kdd(data_home=default_data_home(), as_frame=True)
-    return train.data.to_csv(index=False, lineterminator="\n").splitlines()
+def input_lines(model: Path, table: Path | None) -> list[str]:
+    """The rows to score as CSV lines, the header first: the table's (the
+    model's columns), or KDDTrain+'s."""
+    if table is not None:
+        data = table_rows(model, table)
+    else:
+        data = fetch_nsl_kdd(data_home=default_data_home(), as_frame=True).data
+    return data.to_csv(index=False, lineterminator="\n").splitlines()
 
 
 def write_input(path: Path, rows: int, lines: list[str]) -> Path:
@@ -189,22 +197,31 @@ def main(argv=None) -> int:
     parser.add_argument("--interval", type=float, default=0.01)
     parser.add_argument("--poll", type=float, default=0.01, help="predict --poll")
     parser.add_argument(
+        "--table",
+        type=Path,
+        help="CSV whose rows are scored (needs --model: a detector of that "
+        "table); default: KDDTrain+",
+    )
+    parser.add_argument(
         "--out", type=Path, default=REPO_ROOT / "benchmarks/results/predict"
     )
     args = parser.parse_args(argv)
+    if args.table is not None and args.model is None:
+        parser.error("--table needs --model, a detector of that table")
     args.out.mkdir(parents=True, exist_ok=True)
     model = args.model or default_model(args.out)
     machine = (f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
                f"{platform.python_version()}")  # fmt: skip
     print(f"{datetime.date.today()}, {machine}, model {model}", flush=True)
-    lines = nsl_kdd_lines()
+    lines = input_lines(model, args.table)
     with tempfile.TemporaryDirectory(prefix="imblearn-vae-predict-") as folder:
         rates = throughput(args, model, Path(folder), lines)
         waits = [latency(args, model, Path(folder), lines, b) for b in args.burst]
     best = max(r["rows/s (scoring)"] for r in rates)
     report = "\n\n".join([
         f"`python benchmarks/predict_speed.py {' '.join(sys.argv[1:])}`, "
-        f"{datetime.date.today()}, {machine}; model {model.name}.",
+        f"{datetime.date.today()}, {machine}; model {model.name}"
+        f"{f', rows of {args.table.name}' if args.table else ''}.",
         "Throughput (file in, scores to a file):\n\n" + markdown(rates),
         f"Best scoring rate: {best:,.0f} rows/s.",
         "Latency (a row appended to a followed file, to its scored line on "
