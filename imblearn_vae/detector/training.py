@@ -101,16 +101,8 @@ def train_on_tables(
     Detector
     """
     train, test = tables.train, tables.test
-    if preprocess is None:
-        preprocess = make_table_preprocessor(train)
-    pipeline = build_pipeline(
-        method, classifier, seed, device, preprocess=preprocess,
-        classifier_epochs=classifier_epochs,
-    )  # fmt: skip
-    fit_params = {}
-    if parse_method(method).info.weights:
-        weighted, fit_params, _ = weight_classes(pipeline.steps[-1][1], train.y)
-        pipeline.steps[-1] = ("classify", weighted)
+    pipeline, fit_params = _pipeline(tables, method, classifier, seed, device,
+                                     preprocess, classifier_epochs)  # fmt: skip
     fitted = fit_with_progress(pipeline, train.X, train.y, say, fit_params)
     labels = tables.classes or _labels(train.y, test.y)
     # NSL-KDD's rates are fractions; another table's numbers are not known
@@ -120,12 +112,6 @@ def train_on_tables(
     predicted = np.asarray(pipeline.predict(test.X)).astype(str)
     test_scores = score_rows(y_test, predicted, labels)
     test_scores["test"] = tables.source.get("test", "")
-    counts = {"training": class_counts(fitted.y_before, labels),
-              "balanced": class_counts(fitted.y_fitted, labels)}  # fmt: skip
-    balancing = balancing_report(
-        fitted.sampler, fitted.X_fitted, fitted.y_fitted, fitted.y_before, labels,
-        seed,
-    )  # fmt: skip
     return Detector(
         pipeline=pipeline,
         features=features,
@@ -139,11 +125,39 @@ def train_on_tables(
         settings={"method": method, "classifier": classifier, "seed": seed},
         source=tables.source,
         layout=tables.layout,
-        counts=counts,
-        profile=feature_profile(train.X, train.y, features, labels),
-        balancing=balancing,
         entry=entry or {},
+        **_learned(train, fitted, features, labels, seed),
     )
+
+
+def _pipeline(tables, method, classifier, seed, device, preprocess, epochs):
+    """The pipeline to fit, and its classifier's fit parameters (class
+    weights as ``sample_weight`` where it takes no ``class_weight``)."""
+    if preprocess is None:
+        preprocess = make_table_preprocessor(tables.train)
+    pipeline = build_pipeline(
+        method, classifier, seed, device, preprocess=preprocess,
+        classifier_epochs=epochs,
+    )  # fmt: skip
+    fit_params = {}
+    if parse_method(method).info.weights:
+        weighted, fit_params, _ = weight_classes(pipeline.steps[-1][1], tables.train.y)
+        pipeline.steps[-1] = ("classify", weighted)
+    return pipeline, fit_params
+
+
+def _learned(train, fitted, features, labels: list[str], seed: int) -> dict:
+    """What the detector learned from (:mod:`.summary`): the classes before
+    and after balancing, each feature per class, what the balancing did."""
+    return {
+        "counts": {"training": class_counts(fitted.y_before, labels),
+                   "balanced": class_counts(fitted.y_fitted, labels)},
+        "profile": feature_profile(train.X, train.y, features, labels),
+        "balancing": balancing_report(
+            fitted.sampler, fitted.X_fitted, fitted.y_fitted, fitted.y_before,
+            labels, seed,
+        ),
+    }  # fmt: skip
 
 
 def _labels(y_train, y_test) -> list[str]:

@@ -13,7 +13,6 @@ same key with another body is a 422.
 
 import datetime
 import hashlib
-import json
 import re
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -21,6 +20,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..detector import RowError
+from .json_text import parse
 from .models import ApiToken, Batch, db, hash_token, utcnow
 from .openapi import IDEMPOTENCY_KEY, openapi_document
 from .service import (
@@ -172,7 +172,7 @@ def _json_body() -> tuple[object, str | None]:
     if not request.is_json:
         return None, "the body must be JSON with the Content-Type application/json"
     try:
-        return json.loads(request.get_data()), None
+        return parse(request.get_data()), None
     except RecursionError:
         return None, "the body is not valid JSON: nested too deeply"
     except ValueError as error:  # UnicodeDecodeError and digit limits too

@@ -7,7 +7,6 @@ stored as one batch (:class:`~.models.Batch`), in one transaction.
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,10 +15,8 @@ from sqlalchemy import select, text
 
 from ..datasets import ATTACK_CATEGORIES
 from ..detector import Detector, RowError, Scorer, check_header
+from .json_text import to_json
 from .models import Batch, Prediction, db, utcnow
-
-#: Compact JSON, made once (json.dumps with arguments builds an encoder per call).
-to_json = json.JSONEncoder(separators=(",", ":")).encode
 
 #: The label columns an upload's class is read from, in order of preference
 #: ("difficulty" is a label column of NSL-KDD files, but no class).
