@@ -209,7 +209,8 @@ def main(argv=None) -> int:
     if args.table is not None and args.model is None:
         parser.error("--table needs --model, a detector of that table")
     args.out.mkdir(parents=True, exist_ok=True)
-    model = args.model or default_model(args.out)
+    model = (args.model or default_model(args.out)).resolve()
+    args.table = args.table.resolve() if args.table else None
     machine = (f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
                f"{platform.python_version()}")  # fmt: skip
     print(f"{datetime.date.today()}, {machine}, model {model}", flush=True)
