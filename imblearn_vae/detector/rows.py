@@ -57,7 +57,22 @@ def _echo(value) -> str:
 
 
 def check_value(feature: Feature, value) -> tuple[object, str | None]:
-    """The value in the feature's type, or the problem with it."""
+    """The value in the feature's type, or the problem with it.
+
+    Parameters
+    ----------
+    feature : Feature
+        The field.
+    value : object
+        As given: text (a form's, a file's cell), a JSON value, None.
+
+    Returns
+    -------
+    value : str, int, float or None
+        A category, an int (an integer field's) or a float; None if refused.
+    problem : str or None
+        What is wrong, said to the user; None if the value is valid.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "missing"
     if feature.kind == "categorical":

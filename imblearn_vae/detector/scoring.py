@@ -60,27 +60,80 @@ class Scorer:
 
     def check(self, records: list) -> tuple[Columns | None, list[RowError]]:
         """The records' values in the features' types, or every problem
-        (:func:`~imblearn_vae.detector.rows.check_records`)."""
+        (:func:`~imblearn_vae.detector.rows.check_records`).
+
+        Parameters
+        ----------
+        records : list
+            Rows as field name -> value (text or a JSON value).
+
+        Returns
+        -------
+        columns : dict of str to numpy.ndarray or None
+            None when any row has a problem.
+        errors : list of RowError
+        """
         return check_records(self.features, records, self.detector.ignored_columns)
 
     def probabilities(self, columns: Columns) -> np.ndarray:
-        """Each class's score per row, columns in :attr:`classes` order."""
+        """Each class's score per row, columns in :attr:`classes` order.
+
+        Parameters
+        ----------
+        columns : dict of str to numpy.ndarray
+            Checked rows (:meth:`check`).
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_rows, n_classes)
+        """
         if self._transform is None:
             return self.detector.pipeline.predict_proba(self.frame(columns))
         return self._classify(self._transform(columns))
 
     def predict(self, columns: Columns) -> tuple[list[str], np.ndarray]:
-        """The predicted class of each row, and the scores."""
+        """The predicted class of each row, and the scores.
+
+        Parameters
+        ----------
+        columns : dict of str to numpy.ndarray
+            Checked rows (:meth:`check`).
+
+        Returns
+        -------
+        labels : list of str
+        probabilities : numpy.ndarray of shape (n_rows, n_classes)
+        """
         probabilities = self.probabilities(columns)
         labels = np.asarray(self.classes, dtype=object)[probabilities.argmax(axis=1)]
         return labels.tolist(), probabilities
 
     def frame(self, columns: Columns):
-        """The rows as the pipeline reads them (a pandas DataFrame)."""
+        """The rows as the pipeline reads them.
+
+        Parameters
+        ----------
+        columns : dict of str to numpy.ndarray
+            Checked rows (:meth:`check`).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return to_frame(self.features, columns)
 
     def values(self, columns: Columns) -> list[list]:
-        """The rows as lists of plain values (text, int, float), feature order."""
+        """The rows as lists of plain values (text, int, float), feature order.
+
+        Parameters
+        ----------
+        columns : dict of str to numpy.ndarray
+            Checked rows (:meth:`check`).
+
+        Returns
+        -------
+        list of list
+        """
         lists = []
         for feature in self.features:
             values = columns[feature.name]

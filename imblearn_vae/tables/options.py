@@ -88,7 +88,29 @@ def add_table_arguments(
 @dataclass
 class TableOptions:
     """Which table, and how it is read: the options of
-    :func:`add_table_arguments`."""
+    :func:`add_table_arguments`.
+
+    Parameters
+    ----------
+    table : pathlib.Path
+        The training table (CSV, ARFF or Parquet).
+    label : str
+        The column holding the class.
+    test : pathlib.Path, optional
+        A test table; default: a stratified split of ``table``.
+    test_size : float, default=0.3
+        The share of ``table`` held out when there is no ``test``.
+    split_seed : int, default=0
+        The split's seed.
+    categorical : "auto" or list of str, default="auto"
+        The categorical columns.
+    drop : list of str
+        Columns that are not features.
+    missing : {"error", "impute"}, default="error"
+        What a missing or infinite value does.
+    loader : {"table", "bot-iot", "nsl-kdd"}, default="table"
+        How the file is read.
+    """
 
     table: Path
     label: str
@@ -164,6 +186,17 @@ class Tables:
 
 def load_tables(options: TableOptions) -> Tables:
     """Read, check and split the table as ``options`` say.
+
+    Parameters
+    ----------
+    options : TableOptions
+        Which table, and how it is read.
+
+    Returns
+    -------
+    Tables
+        The training and test rows, the training file's layout and where
+        the rows came from.
 
     Raises
     ------

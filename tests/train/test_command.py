@@ -207,3 +207,27 @@ def test_nsl_kdd_is_one_case_and_the_earlier_options_still_work(nsl_kdd_home, tm
     assert detector.settings["method"] == "none"
     assert detector.layout["columns"][-2:] == ["attack", "difficulty"]
     assert str(nsl_kdd_home) not in detector.command
+
+
+def test_the_readmes_road_from_a_table_to_a_served_detector_parses():
+    """Each command of the README's section parses as written."""
+    import re
+    import shlex
+
+    from imblearn_vae.cli import build_parser
+    from tests.conftest import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    section = readme.split("## From your table to a served detector")[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    commands = [
+        line.split("#")[0].split(">")[0].strip()
+        for line in block.splitlines()
+        if line.startswith("imblearn-vae")
+    ]
+    assert [c.split()[1] for c in commands] == ["compare", "train", "predict",
+                                                "serve"]  # fmt: skip
+    parser = build_parser()[0]
+    for command in commands:
+        parser.parse_args(shlex.split(command)[1:])
+    assert "--from-compare compare-results/flows" in commands[1]  # compare's out
