@@ -113,7 +113,7 @@ def parse_lines(block: bytes, first: int, layout: Layout) -> Rows:
         kept = np.frombuffer(block, dtype=np.uint8)[keep].tobytes()
         kept_lines = scan(kept, layout.delimiter)
     doubtful = doubtful_cells(kept, kept_lines, width)
-    if doubtful is not None and doubtful.mean() > DOUBTFUL_SHARE:
+    if doubtful is not None and doubtful.size and doubtful.mean() > DOUBTFUL_SHARE:
         # Long decimals everywhere (a flow exporter's 17 digits): Python's
         # parser in bulk costs less than the rule on each doubtful cell.
         doubtful = None
