@@ -7,13 +7,24 @@ these teach the classifier the wrong class. A decision tree fitted on the
 real rows (in the network's matrix) says which class each generated row's
 region belongs to; rows of another class's region are dropped and drawn
 again (SMOTE-IPF, Saez et al. 2015, filters SMOTE's rows in this spirit).
+
+Where almost every row of a class is refused (less than
+:data:`MIN_ACCEPTANCE`), the tree's regions of that class are too small or
+scattered for any generator to hit, and refusing would only cost draws: the
+class's rows are taken as drawn. So the draws stay bounded, at most
+``1 / MIN_ACCEPTANCE`` times the rows asked for, one draw where the filter
+gives up at once.
 """
+
+import math
+import time
 
 import numpy as np
 from sklearn.tree import DecisionTreeClassifier
 
-#: Rounds of drawing again before the rows still missing are taken unfiltered.
-MAX_ROUNDS = 10
+#: Below this share of accepted rows in the first draw, a class's rows are
+#: taken as drawn; above it, drawn again until the count holds.
+MIN_ACCEPTANCE = 0.02
 
 
 class RowFilter:
@@ -25,31 +36,52 @@ class RowFilter:
         The real rows, in the network's matrix.
     y : ndarray of shape (n_rows,)
         Their class indices.
-    random_state : int or RandomState
+    random_state : RandomState
+        Seeds the tree.
+
+    Attributes
+    ----------
+    fitting, judging : float
+        Seconds spent fitting the tree, and judging rows (not drawing them).
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, random_state) -> None:
+        start = time.perf_counter()
         self.tree = DecisionTreeClassifier(random_state=random_state).fit(X, y)
+        self.fitting, self.judging = time.perf_counter() - start, 0.0
 
     def draw(self, draw, n_rows: int, class_index: int) -> tuple[np.ndarray, float]:
         """``n_rows`` rows of ``draw(n)`` that the tree puts in ``class_index``.
 
-        Draws again, as many rows as are missing over the last acceptance
-        rate, up to :data:`MAX_ROUNDS` rounds; rows still missing then are
-        taken as drawn (so the counts of ``sampling_strategy`` hold). Returns
-        the rows and the share of drawn rows accepted.
+        The first draw is of ``n_rows``; if less than :data:`MIN_ACCEPTANCE`
+        of it is accepted, its rows are taken as drawn. Otherwise each further
+        draw is of the rows still missing over the acceptance so far, until
+        the count holds or ``n_rows / MIN_ACCEPTANCE`` rows were drawn, after
+        which refused rows fill in. Returns the rows and the share of the
+        drawn rows that the tree accepted.
         """
-        kept, n_drawn, missing = [], 0, n_rows
-        for _ in range(MAX_ROUNDS):
-            if missing == 0:
+        kept, refused, n_drawn, n_kept = [], [], 0, 0
+        budget = math.ceil(n_rows / MIN_ACCEPTANCE)
+        while n_kept < n_rows and n_drawn < budget:
+            accepted = n_kept / n_drawn if n_drawn else 1.0
+            if n_drawn and accepted < MIN_ACCEPTANCE:
                 break
-            accepted = sum(len(k) for k in kept) / n_drawn if n_drawn else 1.0
-            rows = draw(min(10 * missing, int(missing / max(accepted, 0.1)) + 1))
-            n_drawn += len(rows)
-            good = rows[self.tree.predict(rows) == class_index]
-            kept.append(good[:missing])
-            missing -= len(kept[-1])
-        share = sum(len(k) for k in kept) / max(n_drawn, 1)
-        if missing:
-            kept.append(draw(missing))
-        return np.vstack(kept), share
+            missing = n_rows - n_kept
+            n = min(
+                budget - n_drawn, math.ceil(missing / max(accepted, MIN_ACCEPTANCE))
+            )
+            rows = draw(n)
+            n_drawn += n
+            good = self._judge(rows, class_index)
+            kept.append(rows[good][:missing])
+            refused.append(rows[~good])
+            n_kept += len(kept[-1])
+        if n_kept < n_rows:
+            kept.append(np.vstack(refused)[: n_rows - n_kept])
+        return np.vstack(kept), n_kept / n_drawn
+
+    def _judge(self, rows: np.ndarray, class_index: int) -> np.ndarray:
+        start = time.perf_counter()
+        good = self.tree.predict(rows) == class_index
+        self.judging += time.perf_counter() - start
+        return good

@@ -36,6 +36,8 @@ SHARED_CONSTRAINTS: dict = {
     "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     "class_balance": [Interval(Real, 0, 1, closed="both")],
     "filter_generated": ["boolean"],
+    "overlap_class": ["boolean"],
+    "entropy_weight": [Interval(Real, 0, None, closed="left")],
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -119,6 +121,22 @@ _training_parameters = """epochs : int or "auto"
         class's real rows: where the class follows exactly from the features,
         or where classes overlap.
 
+    overlap_class : bool
+        ORD's overlap class (D'souza, M and Sarawagi, 2024): the rows of the
+        classes that get no new rows whose neighbourhood (their leaf in a
+        decision tree of the real rows with leaves of at least 10 rows) holds
+        rows of a class that does are a class of their own for the network,
+        and are left out of the output (``overlap_rows_``): the classifier
+        trains on the minority, the generated rows and the clear majority.
+
+    entropy_weight : float
+        LEO-CVAE's local-entropy guidance (2025): each row is drawn for
+        training in proportion to ``1 + entropy_weight * H``, ``H`` the class
+        entropy of its neighbourhood (as above) from 0 to 1; with
+        ``latent_sampling`` "posterior" or "interpolate", new rows are drawn
+        around real rows in proportion to ``H``: towards the borderline,
+        where Borderline SMOTE and ADASYN put their rows. 0 turns it off.
+
     early_stopping : bool
         Hold out ``validation_fraction`` of each class's rows, score the model
         on them after every epoch (``"validation_loss"`` in ``history_``), stop
@@ -194,6 +212,10 @@ _fitted_attributes = """sampling_strategy_ : dict
     batch_size_ : int
         The rows per optimisation step training used (``batch_size``, or
         what ``"auto"`` chose).
+
+    overlap_rows_ : ndarray of int
+        With ``overlap_class``, the rows of the input left out of the
+        output; empty otherwise.
 
     filter_acceptance_ : dict
         With ``filter_generated``, the share of the drawn rows of each class

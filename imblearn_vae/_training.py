@@ -25,7 +25,8 @@ AUTO_BATCHES = 64
 AUTO_BATCH_RANGE = (32, 512)
 
 
-def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None):
+def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
+             row_weights=None):  # fmt: skip
     """Train ``sampler.module_`` on ``X``, ``y``: up to the planned epochs.
 
     Sets ``history_`` (one record per epoch: ``"epoch"``, the mean of each
@@ -43,6 +44,9 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None):
     train_rows, validation_rows : torch.Tensor or None
         Row indices to train on and to score after each epoch (None: train
         on every row, score none).
+    row_weights : torch.Tensor or None
+        Each row's weight in how often it is drawn for a batch, on top of
+        ``class_balance`` (None: rows as they come).
     """
     n_rows = len(X) if train_rows is None else len(train_rows)
     sampler.batch_size_ = fitted_batch_size(sampler.batch_size, n_rows)
@@ -56,8 +60,9 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None):
     sampler.module_.train()
     for epoch in range(1, n_epochs + 1):
         record = run_single_epoch(
-            sampler, X, y, train_rows, epoch, optimizers, generator, callbacks
-        )
+            sampler, X, y, train_rows, epoch, optimizers, generator, callbacks,
+            row_weights,
+        )  # fmt: skip
         if validation_rows is not None:
             record["validation_loss"] = validation_loss(
                 sampler, X[validation_rows], y[validation_rows], generator
@@ -72,12 +77,15 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None):
 
 
 def run_single_epoch(sampler, X, y, train_rows, epoch, optimizers, generator,
-                     callbacks) -> dict:  # fmt: skip
+                     callbacks, row_weights=None) -> dict:  # fmt: skip
     """One pass over the training rows; the record of its mean losses."""
     start = time.perf_counter()
     rows_y = y if train_rows is None else y[train_rows]
     weights = class_balance_weights(rows_y, len(sampler.classes_),
                                     sampler.class_balance)  # fmt: skip
+    if row_weights is not None:
+        rows = row_weights if train_rows is None else row_weights[train_rows]
+        weights = rows if weights is None else weights * rows
     batches = shuffled_batches(
         len(rows_y), sampler.batch_size_, generator, X.device, weights
     )

@@ -23,12 +23,14 @@ from imblearn.utils import check_target_type
 from imblearn.utils._validation import _check_X
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn_compat.utils._indexing import _safe_indexing
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
 
 from ._checks import check_class_sizes, plain_label
 from ._columns import refuse_text_columns
 from ._filter import RowFilter
+from ._overlap import ClassMix
 from ._parameters import SHARED_CONSTRAINTS
 from ._persistence import PicklingMixin
 from ._runtime import resolve_device, torch_threads
@@ -136,20 +138,57 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
             X_network = self.table_encoder_.fit_transform(X)
         with torch_threads(self.n_threads):
             with self._timed("train"):
-                self._fit_network(X_network, y_encoded)
-                row_filter = (
-                    RowFilter(X_network, y_encoded, self._random_state)
-                    if self.filter_generated
-                    else None
-                )
+                y_train, weights = self._overlap_plan(X_network, y_encoded)
+                self._fit_network(X_network, y_train, weights)
+            row_filter = (
+                RowFilter(X_network, y_encoded, self._random_state)
+                if self.filter_generated
+                else None
+            )
             del X_network
             with self._timed("generate"):
                 new_rows = self._generate(row_filter)
+            if row_filter is not None:  # its tree and its judging, on their own
+                generate = self.fit_seconds_.pop("generate") - row_filter.judging
+                self.fit_seconds_["filter"] = row_filter.fitting + row_filter.judging
+                self.fit_seconds_["generate"] = generate
+        keep = np.setdiff1d(np.arange(len(y)), self.overlap_rows_)
+        if len(keep) < len(y):  # ORD: the overlap rows are left out
+            X, y = _safe_indexing(X, keep), y[keep]
         with self._timed("decode"):
             X_resampled = self.table_encoder_.stack(X, new_rows)
         y_new = [np.full(n, klass, dtype=y.dtype)
                  for klass, n in self.sampling_strategy_.items() if n > 0]  # fmt: skip
         return X_resampled, np.hstack([y, *y_new])
+
+    def _overlap_plan(self, X_network, y_encoded):
+        """The labels and row weights training uses, and the rows left out.
+
+        ``overlap_class``: rows of the classes not oversampled whose
+        neighbourhood holds rows of an oversampled class train as a class of
+        their own and are left out of the output (``overlap_rows_``).
+        ``entropy_weight``: rows are drawn for training in proportion to
+        ``1 + entropy_weight * H`` (``H`` their neighbourhood's class
+        entropy), and generation draws around real rows in proportion to
+        ``H`` (with ``latent_sampling`` "posterior" or "interpolate").
+        """
+        self.overlap_rows_ = np.empty(0, dtype=np.intp)
+        self._generation_weights = None
+        if not (self.overlap_class or self.entropy_weight):
+            return y_encoded, None
+        mix = ClassMix(X_network, y_encoded, len(self.classes_), self._random_state)
+        weights = None
+        if self.entropy_weight:
+            entropy = mix.entropy()
+            weights = torch.from_numpy(1 + self.entropy_weight * entropy)
+            self._generation_weights = torch.from_numpy(entropy + 1e-3)
+        if not self.overlap_class:
+            return y_encoded, weights
+        minority = np.array([self.sampling_strategy_.get(c, 0) > 0
+                             for c in self.classes_])  # fmt: skip
+        overlap = mix.overlap(y_encoded, minority)
+        self.overlap_rows_ = np.flatnonzero(overlap)
+        return np.where(overlap, len(self.classes_), y_encoded), weights
 
     def _generate(self, row_filter: RowFilter | None) -> np.ndarray:
         """The new rows of every class in turn, as the network's matrix.
@@ -181,11 +220,16 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
             scaling=self.scaling,
         )
 
-    def _fit_network(self, X_network: np.ndarray, y_encoded: np.ndarray) -> None:
-        """Build the network, train it, and ready it to generate."""
+    def _fit_network(self, X_network, y_encoded, row_weights=None) -> None:
+        """Build the network, train it, and ready it to generate.
+
+        ``y_encoded`` may hold one more condition than there are classes
+        (ORD's overlap rows); ``row_weights`` weigh how often rows are drawn.
+        """
         encoder = self.table_encoder_
+        n_conditions = max(len(self.classes_), int(y_encoded.max()) + 1)
         self.module_ = self._build_module(
-            encoder.n_columns_, len(self.classes_), encoder.blocks_,
+            encoder.n_columns_, n_conditions, encoder.blocks_,
             self._torch_generator("cpu"),
         ).to(self.device_)  # fmt: skip
         train_rows = validation_rows = None
@@ -196,8 +240,12 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
             )  # fmt: skip
         X = torch.from_numpy(X_network).to(self.device_)
         y = torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_)
-        fit_loop(self, X, y, self._callbacks(), train_rows, validation_rows)
+        if row_weights is not None:
+            row_weights = row_weights.to(self.device_)
+        fit_loop(self, X, y, self._callbacks(), train_rows, validation_rows,
+                 row_weights)  # fmt: skip
         self._prepare_generation(X, y)
+        self._generation_weights = None  # kept by _prepare_generation if needed
 
     def _callbacks(self) -> list[Callback]:
         """The sampler's own callbacks, then the caller's."""

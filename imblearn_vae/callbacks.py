@@ -71,15 +71,15 @@ def notify(callbacks, hook: str, sampler, **kwargs) -> bool:
 class EarlyStopping(Callback):
     """Stop once the validation loss has not improved for a while; keep the best.
 
+    The network of the best epoch is put back at the end and its epoch is
+    ``sampler.best_epoch_``.
+
     Parameters
     ----------
     patience : int
         Epochs without an improvement of more than ``tol`` before stopping.
     tol : float
         The least decrease that counts as an improvement.
-
-    The network of the best epoch is put back at the end and its epoch is
-    ``sampler.best_epoch_``.
     """
 
     def __init__(self, patience: int, tol: float) -> None:

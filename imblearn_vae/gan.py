@@ -126,6 +126,8 @@ class CGANSampler(BaseGenerativeSampler):
         n_threads=None,
         class_balance=0.0,
         filter_generated=False,
+        overlap_class=False,
+        entropy_weight=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,

@@ -106,8 +106,15 @@ class _BaseVAESampler(BaseGenerativeSampler):
                 means.append(mean)
                 stds.append(torch.exp(0.5 * log_var))
         mean, std = torch.cat(means), torch.cat(stds)
+        # entropy_weight: around real rows in proportion to their
+        # neighbourhood's class entropy (LEO-CVAE), else uniformly
+        weights = self._generation_weights
         self._latent_codes = [
-            (mean[y == c].cpu().numpy(), std[y == c].cpu().numpy())
+            (
+                mean[y == c].cpu().numpy(),
+                std[y == c].cpu().numpy(),
+                None if weights is None else weights[(y == c).cpu()].numpy(),
+            )
             for c in range(len(self.classes_))
         ]
 
@@ -130,12 +137,15 @@ class _BaseVAESampler(BaseGenerativeSampler):
         if self.latent_sampling == "prior":
             return lambda n_rows, generator: temperature * noise(n_rows, generator)
 
-        mean, std = (
-            torch.from_numpy(codes).to(device)
+        mean, std, weights = (
+            None if codes is None else torch.from_numpy(codes).to(device)
             for codes in self._latent_codes[class_index]
         )
 
         def pick(n_rows, generator, high=None):
+            if high is None and weights is not None:
+                return torch.multinomial(weights, n_rows, replacement=True,
+                                         generator=generator)  # fmt: skip
             high = len(mean) if high is None else high
             return torch.randint(high, (n_rows,), generator=generator, device=device)
 
@@ -282,6 +292,8 @@ class DCBNVAESampler(_BaseVAESampler):
         n_threads=None,
         class_balance=0.0,
         filter_generated=True,
+        overlap_class=False,
+        entropy_weight=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -367,6 +379,8 @@ class CVAESampler(_BaseVAESampler):
         n_threads=None,
         class_balance=0.0,
         filter_generated=False,
+        overlap_class=False,
+        entropy_weight=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
