@@ -19,6 +19,11 @@ from .callbacks import notify
 AUTO_MIN_EPOCHS = 10
 AUTO_STEPS = 400
 
+#: ``epochs="auto"``: an epoch draws at most this many rows of any class (a
+#: new random subset each epoch), so that the budget grows with the classes
+#: that need new rows, not with the majority. None: every row, every epoch.
+AUTO_CLASS_ROWS = None
+
 #: ``batch_size="auto"``: about this many batches an epoch, each a power of
 #: two of AUTO_BATCH_RANGE rows (512 for any table of 24,000 rows or more).
 AUTO_BATCHES = 64
@@ -50,10 +55,12 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
     """
     n_rows = len(X) if train_rows is None else len(train_rows)
     sampler.batch_size_ = fitted_batch_size(sampler.batch_size, n_rows)
-    n_epochs = planned_epochs(sampler.epochs, n_rows, sampler.batch_size_)
+    class_rows = AUTO_CLASS_ROWS if sampler.epochs == "auto" else None
+    n_draws = epoch_draws(y if train_rows is None else y[train_rows], class_rows)
+    n_epochs = planned_epochs(sampler.epochs, n_draws, sampler.batch_size_)
     generator = sampler._torch_generator(X.device)
     optimizers = sampler._make_optimizers()
-    n_steps = n_epochs * steps_per_epoch(n_rows, sampler.batch_size_)
+    n_steps = n_epochs * steps_per_epoch(n_draws, sampler.batch_size_)
     notify(callbacks, "on_train_begin", sampler, n_epochs=n_epochs, n_steps=n_steps,
            optimizers=optimizers)  # fmt: skip
     sampler.history_, sampler.best_epoch_ = [], None
@@ -61,7 +68,7 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
     for epoch in range(1, n_epochs + 1):
         record = run_single_epoch(
             sampler, X, y, train_rows, epoch, optimizers, generator, callbacks,
-            row_weights,
+            row_weights, class_rows,
         )  # fmt: skip
         if validation_rows is not None:
             record["validation_loss"] = validation_loss(
@@ -77,7 +84,7 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
 
 
 def run_single_epoch(sampler, X, y, train_rows, epoch, optimizers, generator,
-                     callbacks, row_weights=None) -> dict:  # fmt: skip
+                     callbacks, row_weights=None, class_rows=None) -> dict:  # fmt: skip
     """One pass over the training rows; the record of its mean losses."""
     start = time.perf_counter()
     rows_y = y if train_rows is None else y[train_rows]
@@ -87,8 +94,9 @@ def run_single_epoch(sampler, X, y, train_rows, epoch, optimizers, generator,
         rows = row_weights if train_rows is None else row_weights[train_rows]
         weights = rows if weights is None else weights * rows
     batches = shuffled_batches(
-        len(rows_y), sampler.batch_size_, generator, X.device, weights
-    )
+        len(rows_y), sampler.batch_size_, generator, X.device, weights,
+        y=rows_y, class_rows=class_rows,
+    )  # fmt: skip
     totals: dict[str, torch.Tensor] = {}
     for step, batch in enumerate(batches, start=(epoch - 1) * len(batches) + 1):
         if train_rows is not None:
@@ -99,7 +107,8 @@ def run_single_epoch(sampler, X, y, train_rows, epoch, optimizers, generator,
             totals[name] = totals[name] + weighted if name in totals else weighted
         notify(callbacks, "on_batch_end", sampler, step=step)
     record = {"epoch": epoch}
-    record.update({name: float(t) / len(rows_y) for name, t in totals.items()})
+    n_draws = sum(len(batch) for batch in batches)
+    record.update({name: float(t) / n_draws for name, t in totals.items()})
     record["duration"] = time.perf_counter() - start
     return record
 
@@ -130,23 +139,48 @@ def shuffled_batches(
     generator: torch.Generator,
     device,
     row_weights: torch.Tensor | None = None,
+    *,
+    y: torch.Tensor | None = None,
+    class_rows: int | None = None,
 ) -> list[torch.Tensor]:
-    """Index tensors of one epoch of ``n_rows`` draws, no batch of a single row.
+    """Index tensors of one epoch's draws, no batch of a single row.
 
-    Without ``row_weights`` a shuffle of the rows; with them, ``n_rows`` rows
-    drawn with replacement in proportion to their weights.
+    Without ``row_weights`` a shuffle of the rows; with them, rows drawn with
+    replacement in proportion to their weights. With ``class_rows``, at most
+    that many rows of each class of ``y``: the first ones of the class in
+    the shuffle (or that many draws in all, with weights).
     """
+    n_draws = n_rows if class_rows is None else epoch_draws(y, class_rows)
     if row_weights is None:
         order = torch.randperm(n_rows, generator=generator, device=device)
+        if n_draws < n_rows:
+            order = order[_rank_in_class(y[order]) < class_rows]
     else:
         order = torch.multinomial(
-            row_weights, n_rows, replacement=True, generator=generator
+            row_weights, n_draws, replacement=True, generator=generator
         )
     batches = list(order.split(batch_size))
     if len(batches) > 1 and len(batches[-1]) == 1:
         # BatchNorm cannot normalise a single row in training mode.
         batches[-2:] = [torch.cat(batches[-2:])]
     return batches
+
+
+def epoch_draws(y: torch.Tensor, class_rows: int | None) -> int:
+    """The rows an epoch draws: every row, or at most ``class_rows`` a class."""
+    if class_rows is None:
+        return len(y)
+    return int(torch.bincount(y).clamp(max=class_rows).sum())
+
+
+def _rank_in_class(y: torch.Tensor) -> torch.Tensor:
+    """Each row's position among the rows of its class, in order (0, 1, ...)."""
+    order = torch.sort(y, stable=True).indices
+    sorted_y = y[order]
+    starts = torch.searchsorted(sorted_y, sorted_y, right=False)
+    ranks = torch.empty_like(y)
+    ranks[order] = torch.arange(len(y), device=y.device) - starts
+    return ranks
 
 
 def steps_per_epoch(n_rows: int, batch_size: int) -> int:

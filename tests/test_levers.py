@@ -229,3 +229,39 @@ def test_auto_batch_size_is_the_one_training_uses(imbalanced):
     sampler = fast(DCBNVAESampler, batch_size="auto", epochs="auto")
     sampler.fit_resample(X, y)
     assert sampler.batch_size_ == 32 and sampler.n_epochs_ == 67  # 400 / 6
+
+
+def test_an_epoch_draws_at_most_class_rows_of_each_class():
+    y = torch.from_numpy(np.repeat([0, 1, 2], [500, 40, 3]))
+    generator = torch.Generator().manual_seed(0)
+    seen = []
+    for _ in range(3):
+        batches = _shuffled_batches(len(y), 32, generator, "cpu", y=y, class_rows=50)
+        order = torch.cat(batches)
+        assert np.bincount(y[order].numpy()).tolist() == [50, 40, 3]
+        assert len(set(order.tolist())) == len(order)  # each row once an epoch
+        seen.append(set(order[y[order] == 0].tolist()))
+    assert seen[0] != seen[1]  # a new subset of the large class each epoch
+
+
+def test_auto_epochs_plan_steps_on_the_capped_draws(imbalanced, monkeypatch):
+    from imblearn_vae import _training
+
+    X, y = imbalanced  # 120, 40 and 15 rows
+    monkeypatch.setattr(_training, "AUTO_CLASS_ROWS", 20)
+    draws = []
+    original = _training.shuffled_batches
+
+    def spy(*args, **kwargs):
+        batches = original(*args, **kwargs)
+        draws.append(sum(len(batch) for batch in batches))
+        return batches
+
+    monkeypatch.setattr(_training, "shuffled_batches", spy)
+    sampler = fast(DCBNVAESampler, epochs="auto", batch_size=16)
+    sampler.fit_resample(X, y)
+    # 20 + 20 + 15 = 55 draws an epoch: 4 steps; 400 steps take 100 epochs
+    assert sampler.n_epochs_ == 100 and set(draws) == {55}
+    draws.clear()
+    fast(DCBNVAESampler, epochs=2, batch_size=16).fit_resample(X, y)
+    assert draws == [175, 175]  # an explicit number of epochs: full passes
