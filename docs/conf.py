@@ -27,6 +27,8 @@ numpydoc_validation_checks = {"PR01", "PR02", "GL08"}  # every parameter documen
 # fit and fit_resample are imbalanced-learn's, with its docstrings.
 numpydoc_validation_exclude = {
     r"^imblearn_vae\.nn\.\w+\.\w+$",
+    # The callbacks' hooks are Callback's, documented there (skorch's way).
+    r"^imblearn_vae\.callbacks\.(EarlyStopping|OneCycle|ProgressBar)\.on_\w+$",
     r"\.fit$",
     r"\.fit_resample$",
 }

@@ -27,9 +27,8 @@ A callback that records the reconstruction loss of each epoch:
 >>> len(recorder.losses)
 3
 
-(``fit_resample`` fits a clone of nothing: the sampler uses the callbacks
-passed to it, so ``recorder`` holds the losses afterwards; a clone, as in a
-grid search, gets copies.)
+The sampler calls the very callbacks it was given, so ``recorder`` holds the
+losses after fitting; ``clone`` (a grid search) gives each clone copies.
 """
 
 import copy
@@ -47,19 +46,61 @@ class Callback:
     """
 
     def on_train_begin(self, sampler, *, n_epochs, n_steps, optimizers, **kwargs):
-        """Before the first epoch: the epochs and steps planned, the optimisers
-        by name."""
+        """Before the first epoch.
+
+        Parameters
+        ----------
+        sampler : BaseGenerativeSampler
+            The sampler being fitted (its ``module_`` built, untrained).
+        n_epochs, n_steps : int
+            The epochs and optimisation steps planned.
+        optimizers : dict of torch.optim.Optimizer
+            The optimisers by name ("vae"; "generator" and "discriminator").
+        **kwargs
+            Arguments a later version may add.
+        """
 
     def on_batch_end(self, sampler, *, step, **kwargs):
-        """After each optimisation step (``step`` counts from 1)."""
+        """After each optimisation step.
+
+        Parameters
+        ----------
+        sampler : BaseGenerativeSampler
+        step : int
+            The step's number, counted from 1.
+        **kwargs
+            Arguments a later version may add.
+        """
 
     def on_epoch_end(self, sampler, *, record, **kwargs) -> bool:
-        """After each epoch, with its record (losses, ``"validation_loss"``
-        when rows are held out); True stops training."""
+        """After each epoch.
+
+        Parameters
+        ----------
+        sampler : BaseGenerativeSampler
+        record : dict
+            The epoch's record, as ``history_`` keeps it: ``"epoch"``, the
+            mean of each loss, ``"validation_loss"`` when rows are held out,
+            ``"duration"``.
+        **kwargs
+            Arguments a later version may add.
+
+        Returns
+        -------
+        bool
+            True stops training.
+        """
         return False
 
     def on_train_end(self, sampler, **kwargs):
-        """After the last epoch, stopped early or not."""
+        """After the last epoch, stopped early or not.
+
+        Parameters
+        ----------
+        sampler : BaseGenerativeSampler
+        **kwargs
+            Arguments a later version may add.
+        """
 
 
 def notify(callbacks, hook: str, sampler, **kwargs) -> bool:
