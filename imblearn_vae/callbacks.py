@@ -127,7 +127,7 @@ class EarlyStopping(Callback):
         self.patience = patience
         self.tol = tol
 
-    def on_train_begin(self, sampler, **kwargs):
+    def on_train_begin(self, sampler, *, n_epochs, n_steps, optimizers, **kwargs):
         self.best_loss = float("inf")
         self.best_state = None
         self.stale_epochs = 0
@@ -165,7 +165,7 @@ class OneCycle(Callback):
     def __init__(self, warmup: float = 0.3) -> None:
         self.warmup = warmup
 
-    def on_train_begin(self, sampler, *, n_steps, optimizers, **kwargs):
+    def on_train_begin(self, sampler, *, n_epochs, n_steps, optimizers, **kwargs):
         self.groups = [
             (group, group["lr"])
             for optimizer in optimizers.values()
@@ -205,7 +205,7 @@ class ProgressBar(Callback):
     def __init__(self, verbose: int = 1) -> None:
         self.verbose = verbose
 
-    def on_train_begin(self, sampler, *, n_epochs, **kwargs):
+    def on_train_begin(self, sampler, *, n_epochs, n_steps, optimizers, **kwargs):
         self.name = type(sampler).__name__
         self.n_epochs = n_epochs
         self.bar = tqdm(total=n_epochs, desc=self.name, unit="epoch",
