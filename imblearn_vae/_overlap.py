@@ -17,7 +17,10 @@ neighbour search over KDDTrain+'s 126,000 rows in 122 columns takes longer
 than the sampler's whole training.
 """
 
+from typing import NamedTuple
+
 import numpy as np
+import torch
 from sklearn.tree import DecisionTreeClassifier
 
 #: The least number of real rows in a neighbourhood (the k of k-NN).
@@ -70,3 +73,41 @@ class ClassMix:
         ``minority`` is a boolean mask over the classes.
         """
         return ~minority[y] & (self.shares[:, minority].sum(axis=1) > 0)
+
+
+class OverlapPlan(NamedTuple):
+    """What the overlap levers change in a fit."""
+
+    labels: np.ndarray  # the training labels (ORD: one more for overlap rows)
+    row_weights: torch.Tensor | None  # how often each row is drawn
+    generation_weights: torch.Tensor | None  # where new rows are drawn around
+    overlap_rows: np.ndarray  # rows left out of the output
+
+
+def plan_overlap(X, y, classes, sampling_strategy, overlap_class: bool,
+                 entropy_weight: float, random_state) -> OverlapPlan:  # fmt: skip
+    """The samplers' ``overlap_class`` and ``entropy_weight`` on one table.
+
+    ``overlap_class``: rows of the classes not oversampled whose
+    neighbourhood holds rows of an oversampled class train as a class of
+    their own (index ``len(classes)``) and are left out of the output.
+    ``entropy_weight``: rows are drawn for training in proportion to ``1 +
+    entropy_weight * H`` (``H`` their neighbourhood's class entropy), and
+    generation draws around real rows in proportion to ``H``.
+    """
+    nothing = np.empty(0, dtype=np.intp)
+    if not (overlap_class or entropy_weight):
+        return OverlapPlan(y, None, None, nothing)
+    mix = ClassMix(X, y, len(classes), random_state)
+    row_weights = generation_weights = None
+    if entropy_weight:
+        entropy = mix.entropy()
+        row_weights = torch.from_numpy(1 + entropy_weight * entropy)
+        generation_weights = torch.from_numpy(entropy + 1e-3)  # none left out
+    if not overlap_class:
+        return OverlapPlan(y, row_weights, generation_weights, nothing)
+    minority = np.array([sampling_strategy.get(c, 0) > 0 for c in classes])
+    overlap = mix.overlap(y, minority)
+    labels = np.where(overlap, len(classes), y)
+    return OverlapPlan(labels, row_weights, generation_weights,
+                       np.flatnonzero(overlap))  # fmt: skip

@@ -244,3 +244,13 @@ def _cpu_ticks() -> tuple[int, int, int]:
         # the command name may hold spaces: count fields after its ")"
         own = stat.read().rpartition(")")[2].split()
     return total, total - idle, int(own[11]) + int(own[12])
+
+
+@contextmanager
+def timed(seconds: dict, stage: str) -> Iterator[None]:
+    """Add the block's wall seconds to ``seconds[stage]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import torch
 
-from .callbacks import notify
+from .callbacks import Callback, EarlyStopping, OneCycle, ProgressBar, notify
 
 #: ``epochs="auto"``: at least this many epochs, and at least AUTO_STEPS
 #: optimisation steps (a small table's epochs are a few steps each).
@@ -30,8 +30,7 @@ AUTO_BATCHES = 64
 AUTO_BATCH_RANGE = (32, 512)
 
 
-def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
-             row_weights=None):  # fmt: skip
+def fit_loop(sampler, X, y, train_rows=None, validation_rows=None, row_weights=None):
     """Train ``sampler.module_`` on ``X``, ``y``: up to the planned epochs.
 
     Sets ``history_`` (one record per epoch: ``"epoch"``, the mean of each
@@ -45,7 +44,6 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
         Gives the steps (``_train_step``), the optimisers and the settings.
     X, y : torch.Tensor
         The network's matrix and the class indices.
-    callbacks : list of Callback
     train_rows, validation_rows : torch.Tensor or None
         Row indices to train on and to score after each epoch (None: train
         on every row, score none).
@@ -53,6 +51,7 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
         Each row's weight in how often it is drawn for a batch, on top of
         ``class_balance`` (None: rows as they come).
     """
+    callbacks = sampler_callbacks(sampler)
     n_rows = len(X) if train_rows is None else len(train_rows)
     sampler.batch_size_ = fitted_batch_size(sampler.batch_size, n_rows)
     class_rows = AUTO_CLASS_ROWS if sampler.epochs == "auto" else None
@@ -81,6 +80,16 @@ def fit_loop(sampler, X, y, callbacks, train_rows=None, validation_rows=None,
     notify(callbacks, "on_train_end", sampler)
     sampler.n_epochs_ = len(sampler.history_)
     sampler.module_.eval()
+
+
+def sampler_callbacks(sampler) -> list[Callback]:
+    """The sampler's own callbacks (its parameters say which), then the caller's."""
+    callbacks: list[Callback] = [ProgressBar(sampler.verbose)]
+    if sampler.learning_rate_schedule == "one-cycle":
+        callbacks.append(OneCycle())
+    if sampler.early_stopping:
+        callbacks.append(EarlyStopping(sampler.n_iter_no_change, sampler.tol))
+    return callbacks + list(sampler.callbacks or [])
 
 
 def run_single_epoch(sampler, X, y, train_rows, epoch, optimizers, generator,

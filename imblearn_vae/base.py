@@ -10,10 +10,8 @@ generated rows (:mod:`._filter`). A concrete sampler says how to build its
 network, take one training step and draw the rows of one class.
 """
 
-import time
 from abc import abstractmethod
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from numbers import Integral
 
 import numpy as np
@@ -30,13 +28,12 @@ from torch import nn
 from ._checks import check_class_sizes, plain_label
 from ._columns import refuse_text_columns
 from ._filter import RowFilter
-from ._overlap import ClassMix
+from ._overlap import plan_overlap
 from ._parameters import SHARED_CONSTRAINTS
 from ._persistence import PicklingMixin
-from ._runtime import resolve_device, torch_threads
+from ._runtime import resolve_device, timed, torch_threads
 from ._table import TableEncoder
 from ._training import fit_loop, split_validation
-from .callbacks import Callback, EarlyStopping, OneCycle, ProgressBar
 
 #: Rows decoded per forward pass in generation, by device type: bounds memory
 #: whatever the number of rows asked for. On a CPU, chunks whose activations
@@ -133,20 +130,24 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
         self.device_ = resolve_device(self.device)
         self._random_state = check_random_state(self.random_state)
         self.fit_seconds_ = {}
-        with self._timed("encode"):
+        with timed(self.fit_seconds_, "encode"):
             self.table_encoder_ = self._table_encoder()
             X_network = self.table_encoder_.fit_transform(X)
         with torch_threads(self.n_threads):
-            with self._timed("train"):
-                y_train, weights = self._overlap_plan(X_network, y_encoded)
-                self._fit_network(X_network, y_train, weights)
+            with timed(self.fit_seconds_, "train"):
+                plan = plan_overlap(
+                    X_network, y_encoded, self.classes_, self.sampling_strategy_,
+                    self.overlap_class, self.entropy_weight, self._random_state,
+                )  # fmt: skip
+                self.overlap_rows_ = plan.overlap_rows
+                self._fit_network(X_network, plan)
             row_filter = (
                 RowFilter(X_network, y_encoded, self._random_state)
                 if self.filter_generated
                 else None
             )
             del X_network
-            with self._timed("generate"):
+            with timed(self.fit_seconds_, "generate"):
                 new_rows = self._generate(row_filter)
             if row_filter is not None:  # its tree and its judging, on their own
                 generate = self.fit_seconds_.pop("generate") - row_filter.judging
@@ -155,40 +156,11 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
         keep = np.setdiff1d(np.arange(len(y)), self.overlap_rows_)
         if len(keep) < len(y):  # ORD: the overlap rows are left out
             X, y = _safe_indexing(X, keep), y[keep]
-        with self._timed("decode"):
+        with timed(self.fit_seconds_, "decode"):
             X_resampled = self.table_encoder_.stack(X, new_rows)
         y_new = [np.full(n, klass, dtype=y.dtype)
                  for klass, n in self.sampling_strategy_.items() if n > 0]  # fmt: skip
         return X_resampled, np.hstack([y, *y_new])
-
-    def _overlap_plan(self, X_network, y_encoded):
-        """The labels and row weights training uses, and the rows left out.
-
-        ``overlap_class``: rows of the classes not oversampled whose
-        neighbourhood holds rows of an oversampled class train as a class of
-        their own and are left out of the output (``overlap_rows_``).
-        ``entropy_weight``: rows are drawn for training in proportion to
-        ``1 + entropy_weight * H`` (``H`` their neighbourhood's class
-        entropy), and generation draws around real rows in proportion to
-        ``H`` (with ``latent_sampling`` "posterior" or "interpolate").
-        """
-        self.overlap_rows_ = np.empty(0, dtype=np.intp)
-        self._generation_weights = None
-        if not (self.overlap_class or self.entropy_weight):
-            return y_encoded, None
-        mix = ClassMix(X_network, y_encoded, len(self.classes_), self._random_state)
-        weights = None
-        if self.entropy_weight:
-            entropy = mix.entropy()
-            weights = torch.from_numpy(1 + self.entropy_weight * entropy)
-            self._generation_weights = torch.from_numpy(entropy + 1e-3)
-        if not self.overlap_class:
-            return y_encoded, weights
-        minority = np.array([self.sampling_strategy_.get(c, 0) > 0
-                             for c in self.classes_])  # fmt: skip
-        overlap = mix.overlap(y_encoded, minority)
-        self.overlap_rows_ = np.flatnonzero(overlap)
-        return np.where(overlap, len(self.classes_), y_encoded), weights
 
     def _generate(self, row_filter: RowFilter | None) -> np.ndarray:
         """The new rows of every class in turn, as the network's matrix.
@@ -220,13 +192,18 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
             scaling=self.scaling,
         )
 
-    def _fit_network(self, X_network, y_encoded, row_weights=None) -> None:
+    def _fit_network(self, X_network, plan) -> None:
         """Build the network, train it, and ready it to generate.
 
-        ``y_encoded`` may hold one more condition than there are classes
-        (ORD's overlap rows); ``row_weights`` weigh how often rows are drawn.
+        ``plan`` (:class:`~imblearn_vae._overlap.OverlapPlan`) gives the
+        labels, which may hold one more condition than there are classes
+        (ORD's overlap rows), and how often rows are drawn.
         """
-        encoder = self.table_encoder_
+        encoder, y_encoded, row_weights = (
+            self.table_encoder_,
+            plan.labels,
+            plan.row_weights,
+        )
         n_conditions = max(len(self.classes_), int(y_encoded.max()) + 1)
         self.module_ = self._build_module(
             encoder.n_columns_, n_conditions, encoder.blocks_,
@@ -242,29 +219,10 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
         y = torch.from_numpy(y_encoded.astype(np.int64)).to(self.device_)
         if row_weights is not None:
             row_weights = row_weights.to(self.device_)
-        fit_loop(self, X, y, self._callbacks(), train_rows, validation_rows,
-                 row_weights)  # fmt: skip
+        fit_loop(self, X, y, train_rows, validation_rows, row_weights)
+        self._generation_weights = plan.generation_weights
         self._prepare_generation(X, y)
         self._generation_weights = None  # kept by _prepare_generation if needed
-
-    def _callbacks(self) -> list[Callback]:
-        """The sampler's own callbacks, then the caller's."""
-        callbacks: list[Callback] = [ProgressBar(self.verbose)]
-        if self.learning_rate_schedule == "one-cycle":
-            callbacks.append(OneCycle())
-        if self.early_stopping:
-            callbacks.append(EarlyStopping(self.n_iter_no_change, self.tol))
-        return callbacks + list(self.callbacks or [])
-
-    @contextmanager
-    def _timed(self, stage: str) -> Iterator[None]:
-        """Add the block's seconds to ``fit_seconds_[stage]``."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            elapsed = time.perf_counter() - start
-            self.fit_seconds_[stage] = self.fit_seconds_.get(stage, 0.0) + elapsed
 
     # ------------------------------------------------------------------
     # Generation

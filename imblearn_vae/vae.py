@@ -157,24 +157,7 @@ class _BaseVAESampler(BaseGenerativeSampler):
 
             return draw_posterior
 
-        # "interpolate": as SMOTE, but between the latent means of a real row
-        # and of one of its nearest neighbours of the same class.
-        n_neighbors = min(INTERPOLATION_NEIGHBORS, len(mean) - 1)
-        if n_neighbors == 0:
-            return lambda n_rows, generator: mean[pick(n_rows, generator)]
-        neighbors = NearestNeighbors(n_neighbors=n_neighbors + 1).fit(mean.cpu())
-        neighbors = torch.from_numpy(
-            neighbors.kneighbors(return_distance=False)[:, :n_neighbors]
-        ).to(device)
-
-        def draw_between(n_rows, generator):
-            rows = pick(n_rows, generator)
-            other = neighbors[rows, pick(n_rows, generator, high=n_neighbors)]
-            step = torch.rand((n_rows, 1), generator=generator, device=device,
-                              dtype=dtype)  # fmt: skip
-            return mean[rows] + step * (mean[other] - mean[rows])
-
-        return draw_between
+        return _between_neighbours(mean, pick, dtype)
 
     def _validation_loss(self, X, y, generator):
         # The training objective on held-out rows (the negative ELBO).
@@ -394,3 +377,26 @@ class CVAESampler(_BaseVAESampler):
 
     def _normalizations(self) -> tuple[str, str]:
         return "batch", "batch"
+
+
+def _between_neighbours(mean, pick, dtype):
+    """Latent SMOTE (``latent_sampling="interpolate"``): a point between the
+    latent means of a real row of the class and of one of its nearest
+    neighbours of the same class; ``pick(n, generator, high=None)`` draws
+    rows (or neighbour ranks below ``high``)."""
+    n_neighbors = min(INTERPOLATION_NEIGHBORS, len(mean) - 1)
+    if n_neighbors == 0:
+        return lambda n_rows, generator: mean[pick(n_rows, generator)]
+    neighbors = NearestNeighbors(n_neighbors=n_neighbors + 1).fit(mean.cpu())
+    neighbors = torch.from_numpy(
+        neighbors.kneighbors(return_distance=False)[:, :n_neighbors]
+    ).to(mean.device)
+
+    def draw_between(n_rows, generator):
+        rows = pick(n_rows, generator)
+        other = neighbors[rows, pick(n_rows, generator, high=n_neighbors)]
+        step = torch.rand((n_rows, 1), generator=generator, device=mean.device,
+                          dtype=dtype)  # fmt: skip
+        return mean[rows] + step * (mean[other] - mean[rows])
+
+    return draw_between
