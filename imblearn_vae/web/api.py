@@ -115,12 +115,18 @@ def predict():
 
 
 def _records(body) -> tuple[list, RowError | None]:
-    """The connections of a JSON body, or what is wrong with its shape."""
+    """The connections of a JSON body, or what is wrong with its shape.
+
+    A table may have a column named ``connections``: an object whose
+    ``connections`` is not a list is then one connection (no value of a
+    feature is a list), as the OpenAPI document says.
+    """
     if isinstance(body, dict) and "connections" in body:
         records = body["connections"]
-        if not isinstance(records, list):
+        if isinstance(records, list):
+            return records, None
+        if "connections" not in detector().feature_names:
             return [], RowError(0, "connections", "must be a list")
-        return records, None
     if isinstance(body, dict):
         return [body], None
     return [], RowError(

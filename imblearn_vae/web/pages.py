@@ -19,6 +19,7 @@ from .export import csv_download
 from .forms import ActionForm, UploadForm
 from .models import Prediction, db
 from .service import (
+    CLASS_COLUMNS,
     InputRejected,
     detector,
     line_help,
@@ -31,6 +32,17 @@ from .service import (
 
 blueprint = Blueprint("pages", __name__)
 
+#: What the prediction form's field of a feature is named: the feature's
+#: name after this prefix. A table's column may be named anything, the
+#: page's own fields (``csrf_token``, ``line``) included: the prefix keeps
+#: the two apart.
+FIELD_PREFIX = "feature:"
+
+
+def field_name(feature: str) -> str:
+    """The form field of a feature."""
+    return FIELD_PREFIX + feature
+
 
 @blueprint.route("/")
 def home():
@@ -42,7 +54,7 @@ def home():
 def predict():
     model = detector()
     form = ActionForm()
-    values, errors, line = {}, {}, ""
+    values, errors, line, line_error = {}, {}, "", ""
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -50,17 +62,25 @@ def predict():
         try:
             actual = None
             if line is not None:
-                values, actual = read_line(line, model)
+                try:
+                    values, actual = read_line(line, model)
+                except InputRejected as rejected:
+                    line_error = rejected.errors[0].message
+                    raise
             else:
-                values = {f.name: request.form.get(f.name, "") for f in model.features}
+                values = {
+                    f.name: request.form.get(field_name(f.name), "")
+                    for f in model.features
+                }
             stored = predict_rows(
                 [values], "form", current_user.id, actual=[actual] if actual else None
             )
         except InputRejected as rejected:
-            errors = {e.field: e.message for e in rejected.errors}
+            # the features' errors, by feature (the line's is its own)
+            errors = {} if line_error else {e.field: e.message for e in rejected.errors}
         else:
             return redirect(url_for("pages.prediction", prediction_id=stored.ids[0]))
-    status = 400 if errors else 200
+    status = 400 if errors or line_error else 200
     return render_template(
         "predict.html",
         model=model,
@@ -68,6 +88,8 @@ def predict():
         values=values,
         errors=errors,
         line=line or "",
+        line_error=line_error,
+        field_prefix=FIELD_PREFIX,
         # "<" escaped: the JSON sits in a <script> element of the page
         examples=json.dumps(model.examples).replace("<", "\\u003c"),
         **line_help(model),
@@ -147,14 +169,23 @@ def upload():
 @login_required
 def upload_template():
     """A file to start from: the header, and the model's example rows with
-    their class in the label column."""
+    their class in the label column.
+
+    The label column is the training file's own, else the first of the
+    names an upload's class is read from that is no feature's: a table may
+    have a feature named ``label``, and a header naming it twice is refused.
+    """
     model = detector()
+    names = model.feature_names
+    label = next((n for n in (model.label_column, *CLASS_COLUMNS)
+                  if n not in names), None)  # fmt: skip
     rows = (
-        [*(row[name] for name in model.feature_names), label]
-        for label, examples in model.examples.items()
+        [*(row[name] for name in names), *([] if label is None else [klass])]
+        for klass, examples in model.examples.items()
         for row in examples
     )
-    return csv_download([*model.feature_names, "label"], rows, "connections.csv")
+    header = [*names, *([] if label is None else [label])]
+    return csv_download(header, rows, "connections.csv")
 
 
 @blueprint.app_context_processor

@@ -202,9 +202,17 @@ def example_row(detector, label="DoS") -> dict:
     return {name: str(value) for name, value in detector.examples[label][0].items()}
 
 
+def form_fields(row: dict) -> dict:
+    """A row as the prediction form posts it: each feature's field named
+    with the form's prefix."""
+    from imblearn_vae.web.pages import field_name
+
+    return {field_name(name): value for name, value in row.items()}
+
+
 def post_form(client, row: dict):
     token = csrf_token(client.get("/predict"))
-    return client.post("/predict", data={"csrf_token": token, **row})
+    return client.post("/predict", data={"csrf_token": token, **form_fields(row)})
 
 
 def stored_predictions(app) -> int:

@@ -16,7 +16,7 @@ from imblearn_vae.cli import main
 from imblearn_vae.detector import load_detector
 
 from ..tables import training_lines
-from .conftest import csrf_token, make_app, signup, stored_predictions
+from .conftest import csrf_token, form_fields, make_app, signup, stored_predictions
 from .test_api import create_token
 
 pytestmark = pytest.mark.slow
@@ -66,7 +66,7 @@ def test_a_form_row_and_a_line_of_the_training_file(served):
     label = detector.classes[0]
     row = {k: str(v) for k, v in detector.examples[label][0].items()}
     response = client.post("/predict", data={"csrf_token": csrf_token(
-        client.get("/predict")), **row})  # fmt: skip
+        client.get("/predict")), **form_fields(row)})  # fmt: skip
     assert response.status_code == 302
     expected = detector.predict(detector.check_rows([row])[0])[0][0]
     assert field(client.get(response.headers["Location"]).text,

@@ -17,7 +17,15 @@ from imblearn_vae.web import models
 from imblearn_vae.web.auth import BAD_LOGIN
 from imblearn_vae.web.models import ApiToken, db
 
-from .conftest import PASSWORD, csrf_token, example_row, login, logout, signup
+from .conftest import (
+    PASSWORD,
+    csrf_token,
+    example_row,
+    form_fields,
+    login,
+    logout,
+    signup,
+)
 from .test_api import create_token, predict
 
 
@@ -50,7 +58,9 @@ def test_a_cookie_copied_before_log_out_is_refused_after_it(app, client, detecto
     # ...and after log-out it opens nothing, posts nothing, makes no token
     assert refused(thief.get("/history"))
     row = example_row(detector)
-    assert refused(thief.post("/predict", data={"csrf_token": form_token, **row}))
+    assert refused(
+        thief.post("/predict", data={"csrf_token": form_token, **form_fields(row)})
+    )
     assert refused(thief.post("/tokens", data={"csrf_token": form_token,
                                                "name": "stolen"}))  # fmt: skip
     assert tokens_of(app) == 0

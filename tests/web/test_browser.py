@@ -136,8 +136,14 @@ def predict_an_example_and_a_pasted_line(page, url, detector, screenshots) -> No
     page.get_by_role("button", name="Fill in an example row").click()
     assert "labelled normal" in page.locator("#example-note").inner_text()
     expected = example_row(detector, "normal")
-    assert page.locator("input[name=src_bytes]").input_value() == expected["src_bytes"]
-    assert page.locator("select[name=service]").input_value() == expected["service"]
+    assert (
+        page.locator('input[name="feature:src_bytes"]').input_value()
+        == expected["src_bytes"]
+    )
+    assert (
+        page.locator('select[name="feature:service"]').input_value()
+        == expected["service"]
+    )
     page.get_by_role("button", name="Predict", exact=True).click()
     page.wait_for_url(f"{url}/predictions/*")
     predicted = page.locator("#predicted-class").inner_text()
@@ -148,10 +154,10 @@ def predict_an_example_and_a_pasted_line(page, url, detector, screenshots) -> No
     # a bad value is named and kept
     page.goto(url + "/predict")
     page.get_by_role("button", name="Fill in an example row").click()
-    page.locator("input[name=dst_bytes]").fill("-7")
+    page.locator('input[name="feature:dst_bytes"]').fill("-7")
     page.get_by_role("button", name="Predict", exact=True).click()
     assert "must not be negative" in page.locator("label.invalid").inner_text()
-    assert page.locator("input[name=dst_bytes]").input_value() == "-7"
+    assert page.locator('input[name="feature:dst_bytes"]').input_value() == "-7"
     # one raw line of KDDTest+, with its label: a DoS attack named "neptune"
     row = example_row(detector, "DoS")
     line = ",".join(row[name] for name in detector.feature_names) + ",neptune,21"

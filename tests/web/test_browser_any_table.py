@@ -34,7 +34,9 @@ def predict_ddos_from_the_form_and_a_line(page, url, detector, case, shots) -> N
     # the classes' examples in turn: DDoS first
     page.get_by_role("button", name="Fill in an example row").click()
     assert "labelled DDoS" in page.locator("#example-note").inner_text()
-    assert page.locator("select[name=proto]").input_value() == example["proto"]
+    assert (
+        page.locator('select[name="feature:proto"]').input_value() == example["proto"]
+    )
     page.get_by_role("button", name="Predict", exact=True).click()
     page.wait_for_url(f"{url}/predictions/*")
     assert page.locator("#predicted-class").inner_text() == "DDoS"

@@ -73,7 +73,9 @@ def test_bad_fields_are_named_and_kept_and_nothing_is_stored(
     )
     assert error and message in error.group(1)
     if field != "service":  # the typed text stays in its field
-        assert f'name="{field}"\n               value="{value}"' in response.text
+        assert (
+            f'name="feature:{field}"\n               value="{value}"' in response.text
+        )
     assert response.text.count('class="invalid"') == 1
     assert stored_predictions(app) == 0
 

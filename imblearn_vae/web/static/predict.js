@@ -15,7 +15,8 @@
     next += 1;
     const form = document.getElementById("connection-form");
     for (const [name, value] of Object.entries(row)) {
-      const field = form.elements.namedItem(name);
+      // a feature's field is named with a prefix (pages.FIELD_PREFIX)
+      const field = form.elements.namedItem(form.dataset.fieldPrefix + name);
       if (field) field.value = String(value);
     }
     document.getElementById("example-note").textContent =

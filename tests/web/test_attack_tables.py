@@ -1,0 +1,167 @@
+"""The attacker's suite, detectors of any table (issue 32): a table's column
+names and class labels are the table's author's, and may be anything,
+the site's own names included; the model file that carries them may be
+anyone's.
+
+The detectors here are trained by ``imblearn-vae train`` on small tables
+written for each test (a decision tree without balancing: about a second).
+"""
+
+import csv
+import html
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from imblearn_vae.cli import main
+from imblearn_vae.detector import load_detector
+
+from .conftest import csrf_token, make_app, signup, stored_predictions
+from .test_api import create_token, predict
+
+#: Column names a table may have that are names of the site's own too: the
+#: prediction form's (its CSRF token, the pasted line, the button), the
+#: API's (a list of rows), the upload template's (its label column), and
+#: markup and formulas for good measure.
+CLASHING = ["csrf_token", "line", "submit", "next", "connections", "label",
+            "<b>bold</b>", '=HYPERLINK("http://x")']  # fmt: skip
+
+
+def train(tmp_path, frame: pd.DataFrame, label: str, *options: str, sep=","):
+    """A detector trained by ``imblearn-vae train`` on the frame, loaded."""
+    table = tmp_path / "table.csv"
+    frame.to_csv(table, index=False, sep=sep)
+    out = tmp_path / "table.model"
+    arguments = [str(table), "--label", label, *options]
+    main(["train", *arguments, "--method", "none", "--classifier", "dt",
+          "--out", str(out), "--quiet"])  # fmt: skip
+    return load_detector(out)
+
+
+def clashing_table(rows: int = 120, seed: int = 0) -> pd.DataFrame:
+    """A table whose every feature is named as one of the site's own
+    names, with a class column ``kind``: each class its own values."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(["quiet", "noisy"], rows)
+    noisy = kind == "noisy"
+    frame = pd.DataFrame({
+        name: (np.where(noisy, 50, 0) + rng.integers(0, 10, rows)) if i % 2 == 0
+        else np.where(noisy, "loud", "soft")
+        for i, name in enumerate(CLASHING)
+    })  # fmt: skip
+    frame["kind"] = kind
+    return frame
+
+
+@pytest.fixture(scope="module")
+def clashing(tmp_path_factory):
+    return train(tmp_path_factory.mktemp("clash"), clashing_table(), "kind")
+
+
+@pytest.fixture
+def served(config, clashing):
+    app = make_app(config, DETECTOR=clashing)
+    client = app.test_client()
+    signup(client)
+    return app, client
+
+
+def noisy_row(detector) -> dict:
+    return {k: str(v) for k, v in detector.examples["noisy"][0].items()}
+
+
+def predicted(client, response) -> str:
+    assert response.status_code == 302, response.text
+    page = client.get(response.headers["Location"]).text
+    return re.search(r'id="predicted-class">([^<]+)<', page).group(1)
+
+
+# The site's own names among a table's columns ---------------------------------
+
+
+def test_features_named_as_the_forms_own_fields_are_entered(served, clashing):
+    """A table whose columns are named ``csrf_token`` and ``line`` (and
+    ``submit``, ``next``): its form posted as a browser posts it, the
+    page's hidden CSRF token first. Before, the form's fields were named
+    as the features: the token's field and the feature's were one name (the
+    feature got the token's text), and a feature named ``line`` made every
+    form post read as a pasted line ("1 comma-separated value")."""
+    app, client = served
+    page = client.get("/predict")
+    form = page.text.split('id="connection-form"')[1].split("</form>")[0]
+    names = [html.unescape(name) for name in
+             re.findall(r'<(?:input|select) [^>]*name="([^"]+)"', form)]  # fmt: skip
+    assert names == ["csrf_token", *(f"feature:{n}" for n in CLASHING)]
+    fields = MultiDict([("csrf_token", csrf_token(page))])
+    for name, value in noisy_row(clashing).items():
+        fields.add(f"feature:{name}", value)
+    assert predicted(client, client.post("/predict", data=fields)) == "noisy"
+    assert stored_predictions(app) == 1
+
+
+def test_a_bad_value_of_a_feature_named_line_is_that_fields_error(served, clashing):
+    """The error of the feature ``line`` is shown at its field, not as the
+    pasted line's; the pasted line's errors are its own."""
+    app, client = served
+    token = csrf_token(client.get("/predict"))
+    fields = {f"feature:{n}": v for n, v in noisy_row(clashing).items()}
+    response = client.post("/predict", data={"csrf_token": token, **fields,
+                                             "feature:line": "-"})  # fmt: skip
+    assert response.status_code == 400
+    error = re.search(r'<span class="name">line</span>.*?<span class="error">'
+                      r"([^<]+)</span>", response.text, re.S)  # fmt: skip
+    assert error and "unknown category '-'" in html.unescape(error.group(1))
+    assert 'role="alert">unknown category' not in response.text
+    response = client.post("/predict", data={"csrf_token": token, "line": "1,2"})
+    assert response.status_code == 400
+    assert re.search(r'</textarea>\s*<span class="error" role="alert">2 comma',
+                     response.text)  # fmt: skip
+    assert stored_predictions(app) == 0
+
+
+def test_a_feature_named_connections_is_one_connection_in_the_api(served, clashing):
+    """The API takes one row as an object, many as ``{"connections":
+    [...]}``. A table with a column ``connections``: before, its one-row
+    object was read as a list of rows ("connections: must be a list"),
+    though the OpenAPI document says it is a row."""
+    app, client = served
+    secret = create_token(client)
+    row = clashing.examples["noisy"][0]
+    assert isinstance(row["connections"], int)
+    one = predict(client, row, secret)
+    assert one.status_code == 200, one.json
+    assert one.json["predictions"][0]["class"] == "noisy"
+    many = predict(client, {"connections": [row, row]}, secret)
+    assert [p["class"] for p in many.json["predictions"]] == ["noisy"] * 2
+    document = client.get("/api/v1/openapi.json").json
+    connection = document["components"]["schemas"]["Connection"]
+    assert connection["properties"]["connections"]["type"] == "integer"
+    assert stored_predictions(app) == 3
+
+
+def test_the_template_of_a_table_with_a_feature_named_label_uploads(tmp_path, config):
+    """UNSW-NB15 has a class column ``attack_cat`` and a 0/1 column
+    ``label``; trained on ``attack_cat`` without dropping ``label``, the
+    upload template named ``label`` twice (the feature, and the examples'
+    class after it), and the site refused its own template ("given more
+    than once"). Its class column is the training file's own."""
+    frame = clashing_table().rename(columns={"kind": "attack_cat"})
+    frame = frame.drop(columns=[CLASHING[-1]])  # a formula: see below
+    detector = train(tmp_path, frame, "attack_cat")
+    assert "label" in detector.feature_names
+    app = make_app(config, DETECTOR=detector)
+    client = app.test_client()
+    signup(client)
+    template = client.get("/upload/template.csv")
+    header = next(csv.reader(io.StringIO(template.text)))
+    assert header.count("label") == 1 and header[-1] == "attack_cat"
+    response = client.post("/upload", data={
+        "csrf_token": csrf_token(client.get("/upload")),
+        "file": (io.BytesIO(template.data), "connections.csv")})  # fmt: skip
+    assert response.status_code == 302, response.text
+    rows = sum(len(rows) for rows in detector.examples.values())
+    assert f"of {rows} labelled" in client.get(response.headers["Location"]).text
