@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 
 from ..datasets import ATTACK_CATEGORIES
 from ..detector import Detector, RowError, Scorer, check_header
+from ..detector.csv_cells import read_cell
 from .json_text import to_json
 from .models import Batch, Prediction, db, utcnow
 
@@ -322,11 +323,10 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
         raise InputRejected(
             [RowError(0, "", f"{filename} is not a CSV text file (not UTF-8)")]
         ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(
+        io.StringIO(text), delimiter=upload_separator(text, detector()),
+        skipinitialspace=True,  # as the training file was read (tables.read)
+    )  # fmt: skip
     try:
         return _read_rows(reader, filename)
     except csv.Error as error:
@@ -334,6 +334,33 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
         raise InputRejected(
             [RowError(reader.line_num, "", f"not readable as CSV ({error})")]
         ) from None
+
+
+#: The separators an upload may have (those a training table may have).
+SEPARATORS = (",", "\t", ";", "|")
+
+
+def upload_separator(text: str, model: Detector) -> str:
+    """The separator whose header line holds the most of the model's column
+    names; the training file's own first, on a tie.
+
+    The header decides, not the sniffing of the rows: csv.Sniffer took the
+    ``'`` the site's own downloads put before a formula for a quote
+    character, and knew no ``|``, which a training table may have.
+    """
+    own = line_layout(model)[1]
+    names = set(model.feature_names)
+
+    def known(separator: str) -> int:
+        try:
+            header = next(csv.reader(io.StringIO(text[:MAX_LINE]),
+                                     delimiter=separator), [])  # fmt: skip
+        except csv.Error:
+            return 0
+        return len(names & {read_cell(h.strip()) for h in header})
+
+    candidates = [own, *(s for s in SEPARATORS if s != own)]
+    return max(candidates, key=known)
 
 
 def _check_header(header: list[str], filename: str) -> None:
@@ -348,7 +375,14 @@ def _check_header(header: list[str], filename: str) -> None:
 
 
 def _read_rows(reader, filename: str) -> tuple[list[dict], list[int]]:
-    header = [h.strip() for h in next(reader, [])]
+    """The records of the file's rows, and their line numbers.
+
+    A cell (a column's name too) that the site's own downloads wrote with a
+    leading ``'`` against CSV injection is read without it
+    (:func:`~imblearn_vae.detector.csv_cells.read_cell`): the site reads
+    back the files it writes.
+    """
+    header = [read_cell(h.strip()) for h in next(reader, [])]
     _check_header(header, filename)
     limit = current_app.config["MAX_ROWS"]
     records, lines = [], []
@@ -373,6 +407,7 @@ def _read_rows(reader, filename: str) -> tuple[list[dict], list[int]]:
                     )
                 ]
             )
+        cells = [read_cell(c) if c[:1] == "'" else c for c in cells]
         records.append(dict(zip(header, cells, strict=True)))
         lines.append(line)
     if not records:

@@ -165,3 +165,62 @@ def test_the_template_of_a_table_with_a_feature_named_label_uploads(tmp_path, co
     assert response.status_code == 302, response.text
     rows = sum(len(rows) for rows in detector.examples.values())
     assert f"of {rows} labelled" in client.get(response.headers["Location"]).text
+
+
+def test_the_sites_own_csv_files_read_back_as_they_were(tmp_path, config):
+    """The site writes text that a spreadsheet would run with a leading
+    ``'`` (OWASP's CSV-injection rule), and before read it back with it: a
+    column named ``=HYPERLINK(...)``, TON_IoT's category ``-`` (its "none")
+    and a class ``=cmd`` came back as ``'=HYPERLINK(...)`` (an unknown
+    column), ``'-`` (an unknown category) and ``'=cmd`` (no class), and the
+    site refused its own template. Text that starts with ``'`` itself keeps
+    it."""
+    rng = np.random.default_rng(0)
+    kind = rng.choice(["=cmd|' /C calc'!A0", "-", "'=quoted"], 150)
+    frame = pd.DataFrame({
+        '=HYPERLINK("http://x")': np.where(kind == "-", "-", "@x"),
+        "dns_query": np.where(kind == "-", "-", np.where(kind == "'=quoted",
+                                                         "'-", "+1")),
+        "bytes": np.where(kind == "-", -5, 5) + rng.integers(0, 3, 150),
+        "type": kind,
+    })  # fmt: skip
+    detector = train(tmp_path, frame, "type")
+    assert detector.features[1].categories == ["'-", "+1", "-"]
+    app = make_app(config, DETECTOR=detector)
+    client = app.test_client()
+    signup(client)
+    template = client.get("/upload/template.csv")
+    assert template.text.startswith('"\'=HYPERLINK(""http://x"")",dns_query')
+    assert ",''-," in template.text and ",'-," in template.text  # safe to open
+    response = client.post("/upload", data={
+        "csrf_token": csrf_token(client.get("/upload")),
+        "file": (io.BytesIO(template.data), "connections.csv")})  # fmt: skip
+    assert response.status_code == 302, response.text
+    rows = sum(len(rows) for rows in detector.examples.values())
+    page = client.get(response.headers["Location"]).text
+    assert f"of {rows} labelled" in page and 'accuracy">100.0%' in page
+    assert stored_predictions(app) == rows
+
+
+@pytest.mark.parametrize("sep", ["|", ";", "\t"])
+def test_the_training_file_uploads_whatever_its_separator(tmp_path, config, sep):
+    """A training table may be separated by ``|`` (``train`` reads it);
+    before, an upload's separator was sniffed among ``,``, ``;`` and tab
+    only, and the training file itself was refused ("no header of the
+    model's column names"). A category holding commas stays one cell."""
+    rng = np.random.default_rng(1)
+    kind = rng.choice(["a", "b"], 100)
+    frame = pd.DataFrame({"proto": np.where(kind == "a", "tcp,udp", "icmp"),
+                          "bytes": rng.integers(0, 9, 100), "cls": kind})  # fmt: skip
+    detector = train(tmp_path, frame, "cls", sep=sep)
+    assert detector.layout["separator"] == sep
+    app = make_app(config, DETECTOR=detector)
+    client = app.test_client()
+    signup(client)
+    data = (tmp_path / "table.csv").read_bytes()
+    response = client.post("/upload", data={
+        "csrf_token": csrf_token(client.get("/upload")),
+        "file": (io.BytesIO(data), "table.csv")})  # fmt: skip
+    assert response.status_code == 302, response.text
+    assert "of 100 labelled" in client.get(response.headers["Location"]).text
+    assert stored_predictions(app) == 100
