@@ -202,7 +202,7 @@ def read_labels(records: list[dict], model: Detector) -> list[str | None] | None
     column = next((found[c] for c in wanted if c in found), None)
     if column is None or column in model.feature_names:
         return None
-    classes = {c.lower(): c for c in model.classes}
+    classes = ClassNames(model.classes)
     labels = []
     for record in records:
         text = str(record.get(column) or "").strip()
@@ -210,16 +210,36 @@ def read_labels(records: list[dict], model: Detector) -> list[str | None] | None
     return labels
 
 
-def _class_of(text: str, classes: dict[str, str], model: Detector) -> str:
-    lowered = text.lower()
-    if lowered in classes:
-        return classes[lowered]
+class ClassNames:
+    """The class a label names: written as the class, or in another case
+    where only one class is written so.
+
+    A table's classes may differ by case alone (``DoS`` and ``dos``): a
+    label is matched as written first, and a label in another case that
+    could name either is no class (it is kept as written).
+    """
+
+    def __init__(self, classes: list[str]):
+        self.exact = set(classes)
+        folded: dict[str, list[str]] = {}
+        for name in classes:
+            folded.setdefault(name.lower(), []).append(name)
+        self.folded = {k: v[0] for k, v in folded.items() if len(v) == 1}
+
+    def get(self, text: str) -> str | None:
+        return text if text in self.exact else self.folded.get(text.lower())
+
+
+def _class_of(text: str, classes: ClassNames, model: Detector) -> str:
+    found = classes.get(text)
+    if found is not None:
+        return found
     if model.is_nsl_kdd:  # an attack's name, as NSL-KDD's files give it
-        category = ATTACK_CATEGORIES.get(lowered)
+        category = ATTACK_CATEGORIES.get(text.lower())
         if category is not None and model.target == "binary":
             category = "normal" if category == "normal" else "attack"
-        if category is not None and category.lower() in classes:
-            return classes[category.lower()]
+        if category is not None and classes.get(category) is not None:
+            return classes.get(category)
     return text[:64]
 
 
@@ -264,7 +284,7 @@ def read_line(text: str, model: Detector) -> tuple[dict, str | None]:
     record = {n: c.strip() for n, c in zip(columns, cells, strict=False)}
     features = {n: record[n] for n in model.feature_names}
     label = record.get(model.label_column, "")
-    classes = {c.lower(): c for c in model.classes}
+    classes = ClassNames(model.classes)
     return features, (_class_of(label, classes, model) if label else None)
 
 

@@ -15,10 +15,12 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from imblearn_vae.cli import main
 from imblearn_vae.detector import load_detector
+from imblearn_vae.web.models import Prediction, db
 
 from .conftest import csrf_token, make_app, signup, stored_predictions
 from .test_api import create_token, predict
@@ -224,3 +226,34 @@ def test_the_training_file_uploads_whatever_its_separator(tmp_path, config, sep)
     assert response.status_code == 302, response.text
     assert "of 100 labelled" in client.get(response.headers["Location"]).text
     assert stored_predictions(app) == 100
+
+
+def test_classes_that_differ_by_case_alone_are_told_apart(tmp_path, config):
+    """A table with the classes ``DoS`` and ``dos`` (two captures' spellings,
+    or two classes): before, a label was matched in lower case, so every
+    ``DoS`` row of a labelled upload was counted as ``dos`` (129 ``dos``
+    from 64 + 65) and the entry's scores were wrong. A label in a third
+    case names neither."""
+    rng = np.random.default_rng(2)
+    kind = rng.choice(["DoS", "dos", "normal"], 150)
+    codes = {"DoS": 0, "dos": 50, "normal": 100}
+    frame = pd.DataFrame({"bytes": [codes[k] for k in kind] + rng.integers(0, 9, 150),
+                          "attack_cat": kind})  # fmt: skip
+    detector = train(tmp_path, frame, "attack_cat")
+    app = make_app(config, DETECTOR=detector)
+    client = app.test_client()
+    signup(client)
+    frame.loc[0, "attack_cat"] = "DOS"
+    response = client.post("/upload", data={
+        "csrf_token": csrf_token(client.get("/upload")),
+        "file": (io.BytesIO(frame.to_csv(index=False).encode()), "t.csv")})  # fmt: skip
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        actual = db.session.scalars(select(Prediction.actual)
+                                    .order_by(Prediction.id)).all()  # fmt: skip
+    assert actual == ["DOS", *frame["attack_cat"][1:]]
+    page = client.get(response.headers["Location"]).text
+    assert "of 149 labelled" in page and 'accuracy">100.0%' in page
+    response = client.post("/predict", data={
+        "csrf_token": csrf_token(client.get("/predict")), "line": "3,DoS"})  # fmt: skip
+    assert 'id="actual-class">DoS<' in client.get(response.headers["Location"]).text
