@@ -255,11 +255,22 @@ def delete_prediction(prediction_id: int):
     return redirect(target)
 
 
+#: The query arguments a paged page keeps in its links to other pages.
+FILTERS = ("source", "class")
+
+
 @blueprint.app_context_processor
 def _page_links():
     def page_url(number: int) -> str:
-        """This page's address with another page number, filters kept."""
-        arguments = {**request.view_args, **request.args.to_dict(), "page": number}
+        """This page's address with another page number, its filters kept.
+
+        Only the filters: ``url_for`` reads ``_external``, ``_anchor``,
+        ``_scheme`` and ``endpoint`` as its own arguments, so a query
+        argument of those names made the links absolute, gave them a
+        fragment of the visitor's choosing, or was a 500.
+        """
+        filters = {k: request.args[k] for k in FILTERS if k in request.args}
+        arguments = {**filters, **request.view_args, "page": number}
         return url_for(request.endpoint, **arguments)
 
     return {"page_url": page_url}

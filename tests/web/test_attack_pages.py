@@ -299,3 +299,31 @@ def test_a_nul_character_is_no_500_on_postgresql(config, detector):
             assert response.status_code == 400, what
         with app.app_context():
             db.engine.dispose()
+
+
+# The review of issue 32's additions --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"endpoint": "x"},
+        {"_external": "1", "_scheme": "javascript", "_anchor": "\nalert(1)"},
+        {"_anchor": "x", "_method": "POST"},
+        {"batch_id": "5", "user_id": "1"},
+    ],
+    ids=lambda query: ",".join(query),
+)
+def test_page_links_keep_only_the_pages_filters(alice, detector, query):
+    """A paged page (history, an entry's rows) links to its other pages with
+    its filters kept. Before, every query argument was handed to
+    ``url_for``, which reads ``endpoint``, ``_external``, ``_scheme`` and
+    ``_anchor`` as its own: ``?endpoint=x`` was a 500, ``?_external=1&
+    _anchor=...`` made the links absolute with a fragment of the sender's
+    choosing, and ``?batch_id=5`` pointed them at another entry."""
+    uploaded = upload(alice, csv_bytes([example_row(detector)] * 101))
+    entry = uploaded.headers["Location"]
+    response = alice.get(entry, query_string={**query, "class": "DoS"})
+    assert response.status_code == 200
+    links = re.findall(r'<nav class="pages">.*?href="([^"]+)"', response.text, re.S)
+    assert links == [f"{entry}?class=DoS&amp;page=2"]
