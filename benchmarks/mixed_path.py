@@ -29,11 +29,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from _common import REPO_ROOT, default_data_home
-from suite import TABLES, comparison_for
+from suite import TABLES, _markdown, _rst, comparison_for
 
 from imblearn_vae import DCBNVAESampler, _training
 from imblearn_vae.compare import parse_method, read_runs, run_comparison
@@ -53,6 +52,21 @@ METHODS_RUN = (
     "dcbn-vae",
     "dcbn-vae-matrix",
 )
+
+#: How the report names the methods.
+LABELS = {
+    "none": "no balancing",
+    "class-weight": "class weights",
+    "smote": "SMOTE",
+    "dcbn-vae": "DCBN-VAE, raw frame",
+    "dcbn-vae-matrix": "DCBN-VAE, one-hot matrix",
+    "dcbn-vae:filter_generated=False": "DCBN-VAE, raw frame, no filter",
+    "dcbn-vae-matrix:filter_generated=False": "DCBN-VAE, one-hot matrix, no filter",
+    "raw-lever:cat_loss='mse'": "raw frame, blocks scored by squared error",
+    "raw-lever:decode='sample'": "raw frame, categories drawn from the softmax",
+    "raw-lever:float_ints=True": "raw frame, integer columns as floats",
+    "raw-lever:cat_weight=0.1": "raw frame, cross-entropy x 0.1",
+}
 
 #: The levers and their defaults (the raw path as it is).
 LEVERS = dict(cat_loss="ce", cat_weight=1.0, decode="argmax", temperature=1.0,
@@ -142,37 +156,43 @@ def register() -> None:
     )
 
 
+def _runs(args, table) -> list[dict]:
+    """The runs of ``--out`` then of each ``--also`` folder; the first of a
+    (method, seed, classifier) wins, so a folder cannot count twice."""
+    seen, runs = set(), []
+    for folder in (args.out, *args.also):
+        for run in read_runs(folder / table / "runs.csv"):
+            key = (run["method"], run["seed"], run.get("classifier"))
+            if key not in seen:
+                seen.add(key)
+                runs.append(run)
+    return runs
+
+
 def report(args) -> str:
-    lines = []
+    """Methods x tables for each classifier: macro F1, mean ± std over seeds."""
+    render = _rst if args.format == "rst" else _markdown
+    tables = []
     for classifier in args.classifiers:
-        lines += [
-            f"### {classifier}: macro F1 on the {args.on} rows (%, mean ± std "
-            f"over seeds {', '.join(map(str, args.seeds))}; (n): seeds ran)",
-            "",
-            "| method | " + " | ".join(args.tables) + " |",
-            "|---" * (len(args.tables) + 1) + "|",
-        ]
         grouped = {
-            table: group_runs(
-                read_runs(args.out / table / "runs.csv"),
-                args.methods,
-                classifier,
-                args.seeds,
-            )
+            table: group_runs(_runs(args, table), args.methods, classifier, args.seeds)
             for table in args.tables
         }
+        rows = []
         for method in args.methods:
             cells = []
             for table in args.tables:
                 group = grouped[table].get(method, [])
                 values = [float(r[f"{args.on}:f1_macro"]) for r in group]
-                seconds = [float(r["sampler_seconds"]) for r in group]
                 note = f" ({len(group)})" if 0 < len(group) < len(args.seeds) else ""
-                time = f", {np.mean(seconds):.0f} s" if group and seconds[0] else ""
-                cells.append(cell(values) + note + time)
-            lines.append(f"| {method} | " + " | ".join(cells) + " |")
-        lines.append("")
-    return "\n".join(lines)
+                cells.append(cell(values) + note)
+            rows.append([LABELS.get(method, method), *cells])
+        title = (
+            f"{classifier}: macro F1 on the {args.on} rows (%, mean ± std over "
+            f"seeds {', '.join(map(str, args.seeds))}; (n): n seeds ran)"
+        )
+        tables.append(render(title, ["method", *args.tables], rows))
+    return "\n\n".join(tables) + "\n"
 
 
 def parse_args(argv=None):
@@ -190,6 +210,11 @@ def parse_args(argv=None):
     )  # fmt: skip
     parser.add_argument("--report", action="store_true")
     parser.add_argument("--on", choices=["validation", "test"], default="validation")
+    parser.add_argument("--format", choices=["markdown", "rst"], default="markdown")
+    parser.add_argument(
+        "--also", type=Path, nargs="*", default=[],
+        help="more results folders to read runs from (the suite's baselines)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
