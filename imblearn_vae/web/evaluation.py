@@ -5,7 +5,16 @@ The same object serves the model page (the test scores kept in the model
 file) and an upload with a label column (counts from the database).
 """
 
-from dataclasses import dataclass
+import functools
+import heapq
+from dataclasses import dataclass, field
+
+#: The most classes whose confusion matrix a page draws (a grid of this
+#: many squared cells); beyond it, a page lists the largest confusions. A
+#: model's classes are its training table's: a page's cost must not grow
+#: with their square (300 classes made a 25 MB model page, 4 s to draw, for
+#: any visitor).
+MATRIX_CLASSES = 30
 
 
 @dataclass
@@ -15,6 +24,14 @@ class Evaluation:
 
     classes: list[str]
     matrix: list[list[int]]
+    _rows: list[int] = field(init=False, repr=False)
+    _columns: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        # each row's and column's sum once: a class's support and its
+        # predictions (summed per call, the matrix's cells cost n^3)
+        self._rows = [sum(row) for row in self.matrix]
+        self._columns = [sum(c) for c in zip(*self.matrix, strict=True)]
 
     @classmethod
     def from_pairs(cls, classes: list[str], pairs) -> "Evaluation":
@@ -29,7 +46,7 @@ class Evaluation:
 
     @property
     def total(self) -> int:
-        return sum(map(sum, self.matrix))
+        return sum(self._rows)
 
     @property
     def correct(self) -> int:
@@ -40,13 +57,13 @@ class Evaluation:
         return self.correct / self.total if self.total else None
 
     def support(self, i: int) -> int:
-        return sum(self.matrix[i])
+        return self._rows[i]
 
     def recall(self, i: int) -> float | None:
         return self.matrix[i][i] / self.support(i) if self.support(i) else None
 
     def precision(self, i: int) -> float | None:
-        predicted = sum(row[i] for row in self.matrix)
+        predicted = self._columns[i]
         return self.matrix[i][i] / predicted if predicted else None
 
     def f1(self, i: int) -> float | None:
@@ -73,6 +90,26 @@ class Evaluation:
             for row in self.per_class()
         ]  # fmt: skip
 
+    @property
+    def drawn(self) -> bool:
+        """Whether a page draws the matrix (:data:`MATRIX_CLASSES`)."""
+        return len(self.classes) <= MATRIX_CLASSES
+
+    @functools.cached_property
+    def largest_confusions(self) -> list[dict]:
+        """The :data:`MATRIX_CLASSES` largest cells off the diagonal (an
+        actual class predicted as another), largest first: what a page shows
+        of a matrix too large to draw."""
+        found = heapq.nsmallest(MATRIX_CLASSES, (
+            (-n, i, j) for i, row in enumerate(self.matrix)
+            for j, n in enumerate(row) if n and i != j
+        ))  # fmt: skip
+        return [
+            {"actual": self.classes[i], "predicted": self.classes[j], "count": -n,
+             "share": -n / self.support(i)}
+            for n, i, j in found
+        ]  # fmt: skip
+
     def cells(self) -> list[dict]:
         """The matrix's cells for the chart: position, count, and the count's
         share of its row (the actual class), which shades the cell."""
@@ -88,5 +125,7 @@ def from_scores(scores: dict, classes: list[str]) -> Evaluation | None:
     """The confusion matrix a model file keeps, or None (older files)."""
     matrix = scores.get("confusion")
     if not matrix or len(matrix) != len(classes):
+        return None
+    if any(len(row) != len(classes) for row in matrix):
         return None
     return Evaluation(list(classes), [list(map(int, row)) for row in matrix])
