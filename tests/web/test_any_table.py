@@ -14,6 +14,7 @@ import pytest
 
 from imblearn_vae.cli import main
 from imblearn_vae.detector import load_detector
+from imblearn_vae.web.pages import field_name
 
 from ..tables import training_lines
 from .conftest import csrf_token, form_fields, make_app, signup, stored_predictions
@@ -46,7 +47,8 @@ def test_the_pages_come_from_the_model(served):
     form = client.get("/predict").text
     for feature in detector.features:  # a field per feature, of its kind
         tag = "select" if feature.kind == "categorical" else "input"
-        assert re.search(rf'<{tag}[^>]*name="{re.escape(feature.name)}"', form)
+        name = re.escape(field_name(feature.name))
+        assert re.search(rf'<{tag}[^>]*name="{name}"', form)
     assert case.path.name in form and "NSL-KDD" not in form
     model = client.get("/model").text
     assert case.path.name in model
