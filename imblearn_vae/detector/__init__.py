@@ -25,7 +25,9 @@ One module per job:
   the detector learned from; :mod:`~imblearn_vae.detector.nsl_kdd`: NSL-KDD
   and KDDTest+'s halves;
 - :mod:`~imblearn_vae.detector.model_file`: the file format, with no
-  pickle: nothing in the file runs when it is read;
+  pickle: nothing in the file runs when it is read; and
+  :mod:`~imblearn_vae.detector.model_schema`: what its description may
+  hold;
 - :mod:`~imblearn_vae.detector.provenance` and
   :mod:`~imblearn_vae.detector.csv_cells`: the command without local
   paths, and CSV cells safe in a spreadsheet.

@@ -275,12 +275,19 @@ def _unarchive(payload: bytes):
     import skops.io
 
     from .model import Detector
+    from .model_schema import check_fields
     from .schema import Feature
 
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        names = _checked_members(archive)
         fields = json.loads(archive.read("detector.json"))
+        try:
+            check_fields(fields)
+        except ValueError as error:
+            raise DetectorFileError(
+                f"its description is not one this version writes ({error})"
+            ) from None
         pipeline_bytes = archive.read("pipeline.skops")
-        names = set(archive.namelist())
         network = None
         if "network.json" in names:
             network = (
@@ -296,8 +303,34 @@ def _unarchive(payload: bytes):
     pipeline = skops.io.loads(pipeline_bytes, trusted=untrusted)
     if network is not None:
         pipeline.steps[-1][1].net_ = _net_from_storage(*network)
+    if not {str(c) for c in pipeline.classes_} <= set(fields["classes"]):
+        raise DetectorFileError("its pipeline predicts classes it does not list")
     fields["features"] = [Feature(**f) for f in fields["features"]]
     return Detector(pipeline=pipeline, **fields)
+
+
+#: The archive's members, and the most bytes each of the descriptions
+#: (JSON, read whole and parsed) may hold once inflated: a few kilobytes
+#: compressed may inflate to gigabytes.
+MEMBERS = {"detector.json", "pipeline.skops", "network.json", "network.pt"}
+MAX_DESCRIPTION_BYTES = 64 * 2**20
+
+
+def _checked_members(archive: zipfile.ZipFile) -> set[str]:
+    """The archive's member names, once none is unknown or too large."""
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
+    if len(names) != len(infos) or not names <= MEMBERS:
+        raise DetectorFileError("its archive holds files this version does not write")
+    if not {"detector.json", "pipeline.skops"} <= names:
+        raise DetectorFileError("its archive lacks the detector's description")
+    for info in infos:
+        if info.filename.endswith(".json") and info.file_size > MAX_DESCRIPTION_BYTES:
+            raise DetectorFileError(
+                f"its {info.filename} inflates to {info.file_size:,} bytes, over "
+                f"{MAX_DESCRIPTION_BYTES:,}"
+            )
+    return names
 
 
 def check_storable(estimator) -> None:

@@ -8,9 +8,12 @@ written for each test (a decision tree without balancing: about a second).
 """
 
 import csv
+import hashlib
 import html
 import io
+import json
 import re
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -19,7 +22,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from imblearn_vae.cli import main
-from imblearn_vae.detector import load_detector
+from imblearn_vae.detector import MAGIC, DetectorFileError, load_detector, model_file
 from imblearn_vae.web.models import Prediction, db
 
 from .conftest import csrf_token, make_app, signup, stored_predictions
@@ -35,13 +38,18 @@ CLASHING = ["csrf_token", "line", "submit", "next", "connections", "label",
 
 def train(tmp_path, frame: pd.DataFrame, label: str, *options: str, sep=","):
     """A detector trained by ``imblearn-vae train`` on the frame, loaded."""
+    return load_detector(train_file(tmp_path, frame, label, *options, sep=sep))
+
+
+def train_file(tmp_path, frame: pd.DataFrame, label: str, *options: str, sep=","):
+    """The model file ``imblearn-vae train`` writes for the frame."""
     table = tmp_path / "table.csv"
     frame.to_csv(table, index=False, sep=sep)
     out = tmp_path / "table.model"
     arguments = [str(table), "--label", label, *options]
     main(["train", *arguments, "--method", "none", "--classifier", "dt",
           "--out", str(out), "--quiet"])  # fmt: skip
-    return load_detector(out)
+    return out
 
 
 def clashing_table(rows: int = 120, seed: int = 0) -> pd.DataFrame:
@@ -60,8 +68,13 @@ def clashing_table(rows: int = 120, seed: int = 0) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def clashing(tmp_path_factory):
-    return train(tmp_path_factory.mktemp("clash"), clashing_table(), "kind")
+def clashing_file(tmp_path_factory):
+    return train_file(tmp_path_factory.mktemp("clash"), clashing_table(), "kind")
+
+
+@pytest.fixture(scope="module")
+def clashing(clashing_file):
+    return load_detector(clashing_file)
 
 
 @pytest.fixture
@@ -288,3 +301,109 @@ def test_a_model_of_many_classes_is_no_heavy_page_for_any_visitor(tmp_path, conf
     entry = client.get(response.headers["Location"])
     assert entry.status_code == 200 and 'class="cell"' not in entry.text
     assert 'id="confusion-matrix-largest"' in entry.text
+
+
+# A model file that is anyone's ------------------------------------------------
+
+
+def forged(source, target, change=None, members=None):
+    """A copy of a model file whose description ``change`` alters (and
+    ``members`` are added to its archive), with the hash a forger writes."""
+    data = source.read_bytes()
+    start = len(MAGIC) + data[len(MAGIC) :].index(b"\n") + 1
+    header = json.loads(data[len(MAGIC) : start])
+    stream = io.BytesIO()
+    with (zipfile.ZipFile(io.BytesIO(data[start:])) as old,
+          zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as new):  # fmt: skip
+        for name in old.namelist():
+            content = old.read(name)
+            if name == "detector.json" and change is not None:
+                fields = json.loads(content)
+                change(fields)
+                content = json.dumps(fields).encode()
+            new.writestr(name, content)
+        for name, content in (members or {}).items():
+            new.writestr(name, content)
+    payload = stream.getvalue()
+    header["payload_sha256"] = hashlib.sha256(payload).hexdigest()
+    target.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + payload)
+    return target
+
+
+def _set(*path_and_value):
+    *path, key, value = path_and_value
+
+    def change(fields):
+        for step in path:
+            fields = fields[step]
+        fields[key] = value
+
+    return change
+
+
+#: Descriptions that are not what ``train`` writes, and what the refusal
+#: names. Before, each was a 500 on a page that read it (the public home and
+#: model pages among them) or a traceback when the site started, but the
+#: matrix of the wrong size, which the model page left out.
+FORGED = {
+    "a feature's name that is no text": (
+        _set("features", 0, "name", 7), "features/0/name"),
+    "a number's range missing": (
+        _set("features", 0, "minimum", None), "features/0/minimum"),
+    "a separator of two characters": (
+        _set("layout", "separator", "ab"), "layout/separator"),
+    "a layout without the features": (
+        _set("layout", "columns", ["kind"]), "layout/columns"),
+    "class names that are numbers": (
+        _set("classes", [1, 2]), "classes/0"),
+    "scores without a macro F1": (
+        lambda fields: fields["scores"].pop("f1_macro"), "scores"),
+    "a matrix of the wrong size": (
+        _set("scores", "confusion", [[1]]), "scores/confusion"),
+    "a summary without its quartiles": (
+        lambda fields: next(iter(fields["profile"].values()))["classes"].clear()
+        or next(iter(fields["profile"].values())).pop("classes"), "profile/"),
+    "a comparison entry without its figures": (
+        _set("entry", {"entries": 3}), "entry"),
+    "an example row without every feature": (
+        _set("examples", "noisy", [{}]), "examples/noisy"),
+    "a category given twice": (
+        _set("features", 1, "categories", ["soft", "soft"]), "features/1/categories"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("forgery", FORGED, ids=lambda name: name.replace(" ", "-"))
+def test_a_forged_description_is_refused_naming_the_field(
+    clashing_file, tmp_path, forgery
+):
+    """A model file travels, and a forger can rewrite its description and
+    its hash (the hash finds damage only). Before, such files were served,
+    and the pages that read the forged field were 500s; now the file is
+    refused when it is loaded, naming the field."""
+    change, where = FORGED[forgery]
+    path = forged(clashing_file, tmp_path / "forged.model", change)
+    with pytest.raises(DetectorFileError, match="not one this version writes") as found:
+        load_detector(path)
+    assert where in str(found.value)
+
+
+def test_a_forged_archive_is_refused_before_it_is_read(
+    clashing_file, tmp_path, monkeypatch
+):
+    """A member this version does not write, a description that inflates
+    past the limit (a few kilobytes in the file, gigabytes read), a
+    pipeline that predicts classes the description does not list."""
+    path = forged(clashing_file, tmp_path / "a.model", members={"x.py": b"1"})
+    with pytest.raises(DetectorFileError, match="files this version does not"):
+        load_detector(path)
+    monkeypatch.setattr(model_file, "MAX_DESCRIPTION_BYTES", 1000)
+    path = forged(clashing_file, tmp_path / "b.model",
+                  _set("command", " " * 2000))  # fmt: skip
+    with pytest.raises(DetectorFileError, match=r"detector\.json inflates to"):
+        load_detector(path)
+    monkeypatch.undo()
+    path = forged(clashing_file, tmp_path / "c.model",
+                  _set("classes", ["quiet", "loud"]))  # fmt: skip
+    with pytest.raises(DetectorFileError, match="predicts classes it does not list"):
+        load_detector(path)
+    assert load_detector(forged(clashing_file, tmp_path / "d.model")).classes
