@@ -16,6 +16,7 @@ import hashlib
 import re
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask_login import current_user
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -63,7 +64,12 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 @blueprint.before_request
 def authenticate():
-    if request.endpoint == "api.openapi":
+    if request.endpoint == "api.openapi" and current_user.is_authenticated:
+        # the description is for the API's users: a bearer token, or a
+        # session of the site (its Tokens page links it). It lists every
+        # category training saw and each number's range, which the site
+        # shows to users who are logged in only (a table's column of host
+        # names would be on it).
         return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():

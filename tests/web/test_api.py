@@ -155,7 +155,7 @@ def test_users_cannot_use_or_revoke_each_others_tokens(client, detector):
     assert "entry-api" not in client.get("/history").text
 
 
-def test_the_openapi_description_lists_every_field(client, detector):
+def test_the_openapi_description_lists_every_field(client, secret, detector):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
     connection = document["components"]["schemas"]["Connection"]

@@ -303,6 +303,41 @@ def test_a_model_of_many_classes_is_no_heavy_page_for_any_visitor(tmp_path, conf
     assert 'id="confusion-matrix-largest"' in entry.text
 
 
+# What a visitor who is not logged in sees ------------------------------------
+
+
+def test_the_training_tables_values_are_for_users_who_are_logged_in(tmp_path, config):
+    """The data page and the form (each category training saw, each
+    number's range) are for users who are logged in; the API's OpenAPI
+    document, which lists the same, was public: a table whose column holds
+    host names gave every one of them to any visitor. It is for users with
+    a session or a token now; the public pages show the columns' names."""
+    rng = np.random.default_rng(4)
+    kind = rng.choice(["quiet", "noisy"], 100)
+    hosts = [f"db{i}.corp.example" for i in range(5)]
+    frame = pd.DataFrame({"host": rng.choice(hosts, 100),
+                          "bytes": np.where(kind == "noisy", 4242, 17),
+                          "kind": kind})  # fmt: skip
+    detector = train(tmp_path, frame, "kind")
+    app = make_app(config, DETECTOR=detector)
+    visitor = app.test_client()
+    for path in ("/", "/model", "/login", "/signup", "/api/v1/openapi.json",
+                 "/data", "/predict"):  # fmt: skip
+        text = visitor.get(path).text
+        assert not any(host in text for host in hosts), path
+        assert "4,242" not in text and "4242" not in text, path
+    assert visitor.get("/api/v1/openapi.json").status_code == 401
+    user = app.test_client()
+    signup(user)
+    document = user.get("/api/v1/openapi.json").json
+    host = document["components"]["schemas"]["Connection"]["properties"]["host"]
+    assert sorted(host["enum"]) == hosts
+    secret = create_token(user)
+    program = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert program.get("/api/v1/openapi.json", headers=headers).json == document
+
+
 # A model file that is anyone's ------------------------------------------------
 
 

@@ -16,8 +16,10 @@ PROTECTED = ["/predict", "/upload", "/upload/template.csv", "/history", "/tokens
 
 
 def test_home_and_forms_are_public_everything_else_needs_a_log_in(client):
-    for page in ("/", "/signup", "/login", "/model", "/api/v1/openapi.json"):
+    for page in ("/", "/signup", "/login", "/model"):
         assert client.get(page).status_code == 200, page
+    # the API's description: a token, or a session (test_attack_tables.py)
+    assert client.get("/api/v1/openapi.json").status_code == 401
     for page in PROTECTED:
         response = client.get(page)
         assert response.status_code == 302, page
