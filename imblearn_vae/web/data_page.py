@@ -15,6 +15,7 @@ import math
 from flask import Blueprint, render_template
 from flask_login import login_required
 
+from .evaluation import MATRIX_CLASSES
 from .service import detector
 
 blueprint = Blueprint("data", __name__)
@@ -27,14 +28,29 @@ SPAN = 420
 @login_required
 def index():
     model = detector()
+    charted = charted_classes(model)
     return render_template(
         "data.html",
         model=model,
         class_bars=class_bars(model.counts, model.classes),
         balancing=balancing_rows(model),
-        features=[feature_view(f, model.profile.get(f.name), model.classes)
+        charted=charted,
+        features=[feature_view(f, model.profile.get(f.name), charted)
                   for f in model.features],
     )  # fmt: skip
+
+
+def charted_classes(model) -> list[str]:
+    """The classes each feature's chart shows: all of them, or the
+    :data:`~.evaluation.MATRIX_CLASSES` with the most training rows (in the
+    model's order). A chart per feature of a row per class made the page's
+    cost the product of the two: 300 classes and 40 features, 6 MB and a
+    second per visit."""
+    if len(model.classes) <= MATRIX_CLASSES:
+        return list(model.classes)
+    rows = model.counts.get("training", {})
+    largest = set(sorted(model.classes, key=lambda c: -rows.get(c, 0))[:MATRIX_CLASSES])
+    return [c for c in model.classes if c in largest]
 
 
 def class_bars(counts: dict, classes: list[str]) -> list[dict]:
