@@ -243,8 +243,9 @@ def _class_of(text: str, classes: ClassNames, model: Detector) -> str:
     return text[:64]
 
 
-#: Longer than a line of any table this site reads: refused before it is parsed.
-MAX_LINE = 16384
+#: The longest pasted line, as ``imblearn-vae predict`` reads a line (a
+#: table of 2,000 columns has lines past 16 KiB); refused before it is parsed.
+MAX_LINE = 1 << 20
 
 
 def read_line(text: str, model: Detector) -> tuple[dict, str | None]:
@@ -268,12 +269,16 @@ def read_line(text: str, model: Detector) -> tuple[dict, str | None]:
     if not line.strip():
         raise InputRejected([RowError(0, "line", f"paste one line of {len(columns)} "
                                                  "values")])  # fmt: skip
-    if len(line) > MAX_LINE or "\n" in line or "\r" in line:
+    if len(line) > MAX_LINE:
+        raise InputRejected([RowError(0, "line", f"{len(line):,} characters; a "
+                                      f"line has at most {MAX_LINE:,}")])  # fmt: skip
+    if "\n" in line or "\r" in line:
         raise InputRejected(
             [RowError(0, "line", "paste one line of a file, not several")]
         )
     try:
-        cells = next(csv.reader([line], delimiter=separator))
+        # strict: an unclosed quote is an error, not one long last value
+        cells = next(csv.reader([line], delimiter=separator, strict=True))
     except csv.Error as error:
         raise InputRejected(
             [RowError(0, "line", f"not a CSV line ({error})")]

@@ -452,3 +452,35 @@ def test_a_forged_archive_is_refused_before_it_is_read(
     with pytest.raises(DetectorFileError, match="predicts classes it does not list"):
         load_detector(path)
     assert load_detector(forged(clashing_file, tmp_path / "d.model")).classes
+
+
+def test_a_line_of_a_wide_table_is_pasted_and_a_broken_one_named(tmp_path, config):
+    """A line of a table of 1,500 columns is longer than 16 KiB: before, it
+    was refused as "paste one line of a file, not several" (the length
+    limit's message), and a line with an unclosed quote as the wrong count
+    of values. The limit is ``predict``'s (1 MiB) and each says what it is."""
+    rng = np.random.default_rng(5)
+    kind = np.repeat(["quiet", "noisy"], 30)
+    frame = pd.DataFrame(rng.random((60, 1500)).round(9) + (kind == "noisy")[:, None],
+                         columns=[f"pixel{i}" for i in range(1500)])  # fmt: skip
+    frame["kind"] = kind
+    detector = train(tmp_path, frame, "kind")
+    app = make_app(config, DETECTOR=detector)
+    client = app.test_client()
+    signup(client)
+    line = (tmp_path / "table.csv").read_text().splitlines()[-1]
+    assert len(line) > 16384
+    token = csrf_token(client.get("/predict"))
+    response = client.post("/predict", data={"csrf_token": token, "line": line})
+    assert predicted(client, response) == "noisy"
+
+    def line_error(text: str) -> str:
+        response = client.post("/predict", data={"csrf_token": token, "line": text})
+        assert response.status_code == 400
+        error = re.search(r'</textarea>\s*<span class="error" role="alert">([^<]+)<',
+                          response.text)  # fmt: skip
+        return html.unescape(error.group(1))
+
+    assert line_error('"' + line) == "not a CSV line (unexpected end of data)"
+    assert line_error("1," * 600_000).endswith("; a line has at most 1,048,576")
+    assert stored_predictions(app) == 1
