@@ -210,19 +210,28 @@ def _checked_payload(path: Path, header: dict) -> bytes:
 def _archive(detector) -> bytes:
     import skops.io
 
+    from .model_schema import check_fields
+
     fields = {
         f.name: getattr(detector, f.name)
         for f in dataclasses.fields(detector)
         if f.name != "pipeline"
     }
     fields["features"] = [dataclasses.asdict(f) for f in detector.features]
+    description = json.dumps(fields)
+    try:  # a file that this version would refuse is not written at all
+        check_fields(json.loads(description))
+    except ValueError as error:
+        raise DetectorFileError(
+            f"the detector cannot be written as this version reads it ({error})"
+        ) from None
     pipeline, network = _for_storage(detector.pipeline)
     pipeline_bytes = skops.io.dumps(pipeline)
     # A file that this version would refuse to read is not written at all.
     _refuse_untrusted(pipeline_bytes)
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("detector.json", json.dumps(fields))
+        archive.writestr("detector.json", description)
         archive.writestr("pipeline.skops", pipeline_bytes)
         if network is not None:
             settings, weights = network

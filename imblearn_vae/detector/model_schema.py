@@ -185,7 +185,33 @@ def check_fields(fields: dict) -> None:
         raise ValueError(problem)
 
 
+def _nul_at(value, path: str = "") -> str | None:
+    """Where a text (or a name of a field) holds a NUL character; None if
+    none does. The site's database may be PostgreSQL, whose text refuses
+    it: a class named so (a Parquet table's) was a 500 at each prediction
+    of it."""
+    if isinstance(value, str):
+        return path or "its top" if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        where = f"{path}/{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return where
+        found = _nul_at(item, where)
+        if found:
+            return found
+    return None
+
+
 def _what_a_schema_does_not_say(fields: dict) -> str | None:
+    nul = _nul_at(fields)
+    if nul:
+        return f"{nul[:120]!r}: holds a NUL character, which no text of the site may"
     names = [f["name"] for f in fields["features"]]
     if len(set(names)) != len(names):
         return "features: a name is given twice"

@@ -412,6 +412,8 @@ FORGED = {
         _set("entry", {"entries": 3}), "entry"),
     "an example row without every feature": (
         _set("examples", "noisy", [{}]), "examples/noisy"),
+    "a class named with a NUL character": (
+        _set("classes", 0, "noi\x00sy"), "'classes/0': holds a NUL character"),
     "a category given twice": (
         _set("features", 1, "categories", ["soft", "soft"]), "features/1/categories"),
 }  # fmt: skip
@@ -484,3 +486,21 @@ def test_a_line_of_a_wide_table_is_pasted_and_a_broken_one_named(tmp_path, confi
     assert line_error('"' + line) == "not a CSV line (unexpected end of data)"
     assert line_error("1," * 600_000).endswith("; a line has at most 1,048,576")
     assert stored_predictions(app) == 1
+
+
+def test_train_writes_no_file_the_site_would_refuse(tmp_path, capsys):
+    """A Parquet table may hold a NUL character in a class or a category
+    (CSV readers stop at one); the site's database may be PostgreSQL, whose
+    text refuses it: each prediction of the class was a 500 there. ``train``
+    refuses to write the file, naming where the character is."""
+    kind = np.repeat(["p\x00q", "r"], 50)
+    frame = pd.DataFrame({"bytes": np.where(kind == "r", 9, 0), "kind": kind})
+    table = tmp_path / "table.parquet"
+    frame.to_parquet(table)
+    out = tmp_path / "table.model"
+    with pytest.raises(SystemExit) as stopped:
+        main(["train", str(table), "--label", "kind", "--method", "none",
+              "--out", str(out), "--quiet"])  # fmt: skip
+    assert stopped.value.code == 2 and not out.exists()
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert "holds a NUL character" in error and "classes/0" in error
