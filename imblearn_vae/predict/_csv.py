@@ -19,7 +19,8 @@ from ..detector import RowError
 from ._header import InputError, refuse_bad_header
 from ._lines import MAX_LINE, LineSplitter, doubtful_cells, scan
 
-_DELIMITERS = (",", "\t", ";")
+#: The separators a training table may have (``train`` reads them all).
+_DELIMITERS = (",", "\t", ";", "|")
 
 #: Above this share of doubtful cells in a block, the block is read with
 #: Python's float parser (exact) instead of pandas' fast one.
@@ -74,8 +75,11 @@ def read_header(line: bytes, detector, where: str) -> Layout:
         raise InputError(f"{where} line 1: not UTF-8 text (a CSV header)") from None
     features = detector.features
     wanted = {f.name for f in features}
-    # The delimiter that splits out the most of the model's names is the one.
-    delimiter = max(_DELIMITERS, key=lambda d: len(wanted & set(text.split(d))))
+    # The delimiter that splits out the most of the model's names is the
+    # one; the training file's own first, on a tie.
+    own = detector.layout.get("separator", ",")
+    candidates = [own, *(d for d in _DELIMITERS if d != own)]
+    delimiter = max(candidates, key=lambda d: len(wanted & set(text.split(d))))
     names = [n.strip() for n in next(csv.reader([text], delimiter=delimiter), [])]
     refuse_bad_header(names, detector, f"{where} line 1")
     return Layout(

@@ -222,7 +222,8 @@ def test_the_training_file_uploads_whatever_its_separator(tmp_path, config, sep)
     """A training table may be separated by ``|`` (``train`` reads it);
     before, an upload's separator was sniffed among ``,``, ``;`` and tab
     only, and the training file itself was refused ("no header of the
-    model's column names"). A category holding commas stays one cell."""
+    model's column names"), as ``predict`` refused it. A category holding
+    commas stays one cell."""
     rng = np.random.default_rng(1)
     kind = rng.choice(["a", "b"], 100)
     frame = pd.DataFrame({"proto": np.where(kind == "a", "tcp,udp", "icmp"),
@@ -239,6 +240,11 @@ def test_the_training_file_uploads_whatever_its_separator(tmp_path, config, sep)
     assert response.status_code == 302, response.text
     assert "of 100 labelled" in client.get(response.headers["Location"]).text
     assert stored_predictions(app) == 100
+    # and ``imblearn-vae predict`` reads it too (it knew no | either)
+    scores = tmp_path / "scores.csv"
+    assert main(["predict", str(tmp_path / "table.model"), str(tmp_path / "table.csv"),
+                 "--out", str(scores)]) == 0  # fmt: skip
+    assert len(pd.read_csv(scores)) == 100
 
 
 def test_classes_that_differ_by_case_alone_are_told_apart(tmp_path, config):
