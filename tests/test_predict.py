@@ -75,7 +75,7 @@ def check_frame(features, rows):
 
 def schema_only(features):
     """A detector's input side alone: its features, no other columns."""
-    return SimpleNamespace(features=features, ignored_columns=[])
+    return SimpleNamespace(features=features, ignored_columns=[], layout={})
 
 
 def read_csv_rows(text: str) -> list[dict]:
