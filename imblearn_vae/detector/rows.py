@@ -103,7 +103,7 @@ def check_value(feature: Feature, value) -> tuple[object, str | None]:
 
 def _category(feature: Feature, value) -> tuple[object, str | None]:
     text = str(value).strip() if isinstance(value, str | int | float) else None
-    if text not in feature.categories:
+    if text not in feature.category_codes:
         return None, (
             f"unknown category {_echo(text if text is not None else value)}; "
             "the model knows "
@@ -211,7 +211,7 @@ def check_columns(
                 given[row] = 0
                 problems.append((row, feature.name, problem))
             elif feature.kind == "categorical":
-                given[row] = feature.categories.index(value)
+                given[row] = feature.category_codes[value]
             else:
                 given[row] = value
         columns[feature.name] = given
@@ -234,7 +234,7 @@ def _bulk(feature: Feature, column, rows: int) -> tuple[np.ndarray, np.ndarray]:
 def _category_codes(feature: Feature, column) -> tuple[np.ndarray, np.ndarray]:
     """The category codes, and which cells are spelt exactly as in training."""
     if isinstance(column, list):  # JSON values: only text can be a category
-        codes = {c: i for i, c in enumerate(feature.categories)}
+        codes = feature.category_codes
         found = np.fromiter(
             (codes.get(v, -1) if type(v) is str else -1 for v in column),
             dtype=np.intp,

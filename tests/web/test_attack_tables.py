@@ -7,6 +7,7 @@ The detectors here are trained by ``imblearn-vae train`` on small tables
 written for each test (a decision tree without balancing: about a second).
 """
 
+import copy
 import csv
 import hashlib
 import html
@@ -510,3 +511,43 @@ def test_train_writes_no_file_the_site_would_refuse(tmp_path, capsys):
     assert stopped.value.code == 2 and not out.exists()
     error = capsys.readouterr().err.splitlines()[-1]
     assert "holds a NUL character" in error and "classes/0" in error
+
+
+class Scanned(list):
+    """A list of categories that counts the times it is searched."""
+
+    searches = 0
+
+    def __contains__(self, item):
+        Scanned.searches += 1
+        return super().__contains__(item)
+
+    def index(self, *arguments):
+        Scanned.searches += 1
+        return super().index(*arguments)
+
+
+def test_a_value_is_looked_up_not_compared_with_every_category(
+    config, clashing, monkeypatch
+):
+    """A table's column of host names has thousands of categories; each
+    value the bulk check could not take (an unknown one, a number) was
+    compared with every category: with 13,000 of them, a 10,000-row API
+    request of unknown values took 2.4 s of a worker (0.08 s now). A value
+    is looked up in a mapping made once."""
+    detector = copy.deepcopy(clashing)
+    feature = next(f for f in detector.features if f.kind == "categorical")
+    feature.categories = Scanned([*feature.categories,
+                                  *(f"host{i}" for i in range(13_000))])  # fmt: skip
+    app = make_app(config, DETECTOR=detector)
+    client = app.test_client()
+    signup(client)
+    secret = create_token(client)
+    Scanned.searches = 0
+    row = detector.examples["noisy"][0]
+    rows = [row | {feature.name: "unknown"}, row | {feature.name: 7}] * 5_000
+    response = predict(client, {"connections": rows}, secret)
+    assert response.status_code == 400
+    assert response.json["errors"][0]["message"].startswith("unknown category")
+    assert predict(client, row | {feature.name: "host12999"}, secret).status_code == 200
+    assert Scanned.searches == 0
