@@ -32,6 +32,9 @@ class PicklingMixin:
         if encoder is not None and not hasattr(encoder, "specs_"):
             _upgrade_encoder(encoder, type(self).__name__)
             self.module_.blocks = encoder.blocks_
+        codes = getattr(self, "_latent_codes", None)
+        if codes and len(codes[0]) == 2:  # before entropy_weight: no pick weights
+            self._latent_codes = [(mean, std, None) for mean, std in codes]
         device = getattr(self, "device_", None)
         if device is not None and device.type != "cpu":
             if device.type == "cuda" and torch.cuda.is_available():

@@ -57,7 +57,12 @@ def test_classifiers_by_name_and_import_path():
 
 
 @pytest.mark.parametrize(
-    ("spec", "first"), [("dcbn-vae", "balance"), ("smote", "preprocess")]
+    ("spec", "first"),
+    [
+        ("dcbn-vae", "balance"),
+        ("dcbn-vae-onehot", "preprocess"),
+        ("smote", "preprocess"),
+    ],
 )
 def test_the_engine_and_the_detector_balance_at_the_same_step(
     spec, first, traffic_frame, tmp_path, monkeypatch
