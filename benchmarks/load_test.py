@@ -51,6 +51,7 @@ import numpy as np
 from _common import REPO_ROOT, default_data_home, markdown, table_rows
 
 from imblearn_vae.datasets import fetch_nsl_kdd
+from imblearn_vae.web.pages import FIELD_PREFIX
 
 PASSWORD = "many rows arrive at once"  # passes the site's password checks
 
@@ -163,7 +164,10 @@ class FormClient:
     """A browser-like session: logs in once, then posts the prediction form."""
 
     def __init__(self, url: str, row: dict):
-        self.url, self.row = url, {k: str(v) for k, v in row.items()}
+        # The form names a feature's field feature:<name> (pages.FIELD_PREFIX),
+        # so that no column of a table clashes with the form's own fields.
+        self.url = url
+        self.row = {FIELD_PREFIX + k: str(v) for k, v in row.items()}
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )

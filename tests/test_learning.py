@@ -100,6 +100,6 @@ def test_the_collapse_check_catches_a_per_element_mean(Sampler, monkeypatch):
         kl = -0.5 * (1.0 + log_var - mean.square() - log_var.exp()).sum(dim=1).mean()
         return reconstruction, kl
 
-    monkeypatch.setattr("imblearn_vae.vae.vae_loss", mean_reduced_loss)
+    monkeypatch.setattr("imblearn_vae.nn.vae.vae_loss", mean_reduced_loss)
     quality = synthetic_quality(Sampler, "standard")
     assert all(q["spread"] < 0.5 for q in quality.values())
