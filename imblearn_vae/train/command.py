@@ -55,7 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="DIR",
         help="train the best entry of the comparison whose results are in DIR, "
-        "on its table (no TABLE, --method or --classifier then)",
+        "on its table and with its method and classifier; TABLE, --method and "
+        "--classifier are refused with it (to train another entry, name the "
+        "table, --method and --classifier instead)",
     )
     parser.add_argument(
         "--method",
@@ -118,7 +120,8 @@ def _check_arguments(args, parser) -> None:
         if given:
             parser.error(
                 f"--from-compare trains the comparison's best entry on its table; "
-                f"leave out {', '.join(given)}"
+                f"leave out {', '.join(given)} (to train another entry, name the "
+                "table, --method and --classifier instead of --from-compare)"
             )
     if (args.table is not None or args.from_compare) and (
         args.target or args.data_home
@@ -130,17 +133,34 @@ def _check_arguments(args, parser) -> None:
         )
     if args.table is not None and args.label is None:
         parser.error("a table needs --label, the column holding the class")
-    try:
-        parse_method(args.method or DEFAULT_METHOD)
-        classifier = build_classifier(args.classifier or DEFAULT_CLASSIFIER, seed=0)
-    except ValueError as error:
-        parser.error(str(error))
+    if args.from_compare is None:
+        # the comparison's entry is checked once read (_tables)
+        _check_entry(
+            args.method or DEFAULT_METHOD, args.classifier or DEFAULT_CLASSIFIER, parser
+        )
+
+
+def _check_entry(method: str, classifier: str, parser, chosen_in=None) -> None:
+    """Refuse a method or classifier that cannot be built or stored, before
+    hours of training rather than after.
+
+    ``chosen_in``: the comparison's folder, when the comparison named them
+    (its best entry may be a classifier a model file does not keep).
+    """
     from ..detector.model_file import DetectorFileError, check_storable
 
-    try:  # before hours of training, not after
-        check_storable(classifier)
-    except DetectorFileError as error:
-        parser.error(str(error))
+    try:
+        parse_method(method)
+        check_storable(build_classifier(classifier, seed=0))
+    except (ValueError, DetectorFileError) as error:
+        if chosen_in is None:
+            parser.error(str(error))
+        parser.error(
+            f"the comparison in {chosen_in} chose {method} then {classifier}, "
+            f"which cannot be trained here: {error}. To train another entry, "
+            "give the table's options with --method and --classifier instead "
+            "of --from-compare."
+        )
 
 
 def _train(args, parser, command: str, say):
@@ -187,6 +207,8 @@ def _tables(args, parser, settings: dict):
             args.classifier_epochs = found.pop("classifier_epochs", 10)
             options = TableOptions.from_json(found)
             settings.update(method=entry["method"], classifier=entry["classifier"])
+            _check_entry(entry["method"], entry["classifier"], parser,
+                         chosen_in=args.from_compare)  # fmt: skip
             if args.seed is None:
                 settings["seed"] = entry["seeds"][0]
             entry = {**entry, "chose": "the comparison's test rows chose this "

@@ -186,6 +186,42 @@ def test_compare_then_train_from_compare_then_predict(tmp_path, capsys):
     assert [r["label"] for r in scored] == detector.predict(frame)[0]
 
 
+@pytest.mark.parametrize(
+    ("method", "classifier", "message"),
+    [
+        ("random", "xgboost", "a model file does not keep"),
+        ("smoth", "dt", "Unknown method 'smoth'"),
+        ("random", "gbm", "Unknown classifier 'gbm'"),
+    ],
+)
+def test_from_compare_checks_the_entrys_method_and_classifier(
+    tmp_path, capsys, method, classifier, message
+):
+    """The comparison's entry is checked before any training, not the
+    defaults (dcbn-vae, dt) that --from-compare does not use: an entry a
+    model file does not keep is refused with the way out, no file written."""
+    if classifier == "xgboost":
+        pytest.importorskip("xgboost")
+    from imblearn_vae.compare.choice import write_choice
+    from imblearn_vae.tables.options import TableOptions
+
+    path = tmp_path / "t.csv"
+    blobs().to_csv(path, index=False)
+    out = tmp_path / "results"
+    out.mkdir()
+    best = {"method": method, "classifier": classifier, "seeds": [0]}
+    write_choice(out, best, TableOptions(table=path, label="label").to_json(), 10)
+    model = tmp_path / "m.model"
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--from-compare", str(out), "--out", str(model)])
+    printed = capsys.readouterr()
+    assert stop.value.code == 2
+    error = printed.err.strip().splitlines()[-1]
+    assert f"the comparison in {out} chose {method} then {classifier}" in error
+    assert message in error and "--method and --classifier instead" in error
+    assert "step 1 of 3" not in printed.out and not model.exists()
+
+
 def test_from_compare_needs_a_comparisons_folder(tmp_path, capsys):
     error = refused(capsys, "train", "--from-compare", str(tmp_path),
                     "--out", str(tmp_path / "m.model"))  # fmt: skip
