@@ -67,12 +67,25 @@ class ClassMix:
         return -terms.sum(axis=1) / np.log(n_classes)
 
     def overlap(self, y: np.ndarray, minority: np.ndarray) -> np.ndarray:
-        """The rows of classes not in ``minority`` whose neighbourhood holds
-        rows of a class in it (ORD's overlap rows), as a boolean mask.
+        """The rows of classes not in ``minority`` whose neighbourhood is at
+        least as rich in those classes as the table (ORD's overlap rows), as a
+        boolean mask.
 
-        ``minority`` is a boolean mask over the classes.
+        ``minority`` is a boolean mask over the classes. A row overlaps when
+        the share of ``minority`` classes in its neighbourhood reaches their
+        share of the whole table: one stray minority row in a leaf of a large
+        class does not make the leaf an overlap region. A class whose every
+        row would overlap keeps them all: ORD sets part of a class aside, it
+        never takes a class out of the output.
         """
-        return ~minority[y] & (self.shares[:, minority].sum(axis=1) > 0)
+        is_minority = minority[y]
+        local = self.shares[:, minority].sum(axis=1)
+        overlap = ~is_minority & (local > 0) & (local >= is_minority.mean())
+        for klass in np.unique(y[overlap]):
+            rows = y == klass
+            if overlap[rows].all():
+                overlap[rows] = False
+        return overlap
 
 
 class OverlapPlan(NamedTuple):
@@ -89,8 +102,10 @@ def plan_overlap(X, y, classes, sampling_strategy, overlap_class: bool,
     """The samplers' ``overlap_class`` and ``entropy_weight`` on one table.
 
     ``overlap_class``: rows of the classes not oversampled whose
-    neighbourhood holds rows of an oversampled class train as a class of
-    their own (index ``len(classes)``) and are left out of the output.
+    neighbourhood holds the oversampled classes at least in their share of
+    the table (:meth:`ClassMix.overlap`) train as a class of their own
+    (index ``len(classes)``) and are left out of the output; a class none of
+    whose rows would remain keeps them all.
     ``entropy_weight``: rows are drawn for training in proportion to ``1 +
     entropy_weight * H`` (``H`` their neighbourhood's class entropy), and
     generation draws around real rows in proportion to ``H``.

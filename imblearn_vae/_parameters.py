@@ -125,9 +125,11 @@ _training_parameters = """epochs : int or "auto"
         ORD's overlap class (D'souza, M and Sarawagi, 2024): the rows of the
         classes that get no new rows whose neighbourhood (their leaf in a
         decision tree of the real rows with leaves of at least 10 rows) holds
-        rows of a class that does are a class of their own for the network,
-        and are left out of the output (``overlap_rows_``): the classifier
-        trains on the minority, the generated rows and the clear majority.
+        the classes that do at least in their share of the whole table are a
+        class of their own for the network, and are left out of the output
+        (``overlap_rows_``): the classifier trains on the minority, the
+        generated rows and the clear majority. A class all of whose rows
+        overlap keeps them, so every class of ``y`` stays in the output.
 
     entropy_weight : float
         LEO-CVAE's local-entropy guidance (2025): each row is drawn for

@@ -95,3 +95,31 @@ def test_entropy_weight_draws_border_rows_for_training_more_often(blobs, monkeyp
              epochs=5).fit_resample(X, y)  # fmt: skip
         means[weight] = float(entropy[drawn].mean())
     assert means[5.0] > 1.3 * means[0.0], means
+
+
+def test_overlap_needs_the_minority_share_of_the_table_not_one_stray_row():
+    X = np.arange(40, dtype=float)[:, None]
+    y = np.r_[np.zeros(20, int), np.tile([0, 1], 10)]
+    y[5] = 1  # a stray minority row among the first ten
+    mix = ClassMix(X, y, 2, np.random.RandomState(0))
+    # its leaf is 10% minority, under the minority's 27.5% of the table
+    assert mix.shares[:MIN_LEAF_ROWS, 1] == pytest.approx(0.1)
+    overlap = mix.overlap(y, minority=np.array([False, True]))
+    assert not overlap[:20].any()
+    assert overlap[-MIN_LEAF_ROWS:][y[-MIN_LEAF_ROWS:] == 0].all()
+
+
+def test_a_class_wholly_inside_the_minority_region_keeps_its_rows():
+    rng = np.random.RandomState(0)
+    # class 2 shares the minority's blob and gets no new rows: every one of
+    # its rows overlaps; ORD must not take the class out of the output
+    X = np.vstack([rng.normal(0, 1, (300, 2)), rng.normal(6, 1, (40, 2)),
+                   rng.normal(6, 1, (60, 2))])  # fmt: skip
+    y = np.repeat([0, 1, 2], [300, 40, 60])
+    sampler = fast(DCBNVAESampler, overlap_class=True, filter_generated=False,
+                   sampling_strategy={1: 100})  # fmt: skip
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert set(np.unique(y_res)) == {0, 1, 2}
+    assert np.bincount(y_res).tolist() == [300, 100, 60]
+    assert not np.isin(np.flatnonzero(y == 2), sampler.overlap_rows_).any()
+    np.testing.assert_array_equal(X_res[y_res == 2], X[y == 2])
