@@ -384,13 +384,16 @@ def _between_neighbours(mean, pick, dtype):
     latent means of a real row of the class and of one of its nearest
     neighbours of the same class; ``pick(n, generator, high=None)`` draws
     rows (or neighbour ranks below ``high``)."""
+    # A class of a few rows has fewer neighbours than SMOTE's k; one of a
+    # single row (kept out of fit_resample, but sample() may ask) has its code.
     n_neighbors = min(INTERPOLATION_NEIGHBORS, len(mean) - 1)
     if n_neighbors == 0:
         return lambda n_rows, generator: mean[pick(n_rows, generator)]
-    neighbors = NearestNeighbors(n_neighbors=n_neighbors + 1).fit(mean.cpu())
-    neighbors = torch.from_numpy(
-        neighbors.kneighbors(return_distance=False)[:, :n_neighbors]
-    ).to(mean.device)
+    # kneighbors() of the fitted rows leaves each row out of its own list.
+    neighbors = NearestNeighbors(n_neighbors=n_neighbors).fit(mean.cpu())
+    neighbors = torch.from_numpy(neighbors.kneighbors(return_distance=False)).to(
+        mean.device
+    )
 
     def draw_between(n_rows, generator):
         rows = pick(n_rows, generator)

@@ -127,6 +127,38 @@ def test_codes_of_every_class_are_kept_for_sample(latent_sampling, imbalanced):
     np.testing.assert_array_equal(first[0], again[0])  # same seed, same rows
 
 
+def test_interpolation_works_for_classes_smaller_than_its_neighbours():
+    # SMOTE's k is 5: classes of 2 and 3 rows have 1 and 2 neighbours each
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(0, 1, (60, 4)), rng.normal(3, 1, (3, 4)),
+                   rng.normal(-3, 1, (2, 4)), rng.normal(6, 1, (1, 4))])  # fmt: skip
+    y = np.repeat([0, 1, 2, 3], [60, 3, 2, 1])
+    sampler = fast(DCBNVAESampler, latent_sampling="interpolate",
+                   filter_generated=False,
+                   sampling_strategy={1: 60, 2: 60})  # fmt: skip
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [60, 60, 60, 1]
+    assert np.isfinite(X_res).all()
+    # a class of one row (no new rows in fit) decodes its own code
+    assert sampler.sample(4, 3).shape == (4, 4)
+
+
+def test_interpolated_codes_of_a_two_row_class_lie_between_them():
+    from imblearn_vae.vae import _between_neighbours
+
+    mean = torch.tensor([[0.0, 0.0], [2.0, 4.0]])
+
+    def pick(n_rows, generator, high=None):
+        return torch.randint(high or len(mean), (n_rows,), generator=generator)
+
+    codes = _between_neighbours(mean, pick, torch.float32)(
+        500, torch.Generator().manual_seed(0)
+    )
+    # every code on the segment: y = 2 x, 0 <= x <= 2
+    torch.testing.assert_close(codes[:, 1], 2 * codes[:, 0])
+    assert codes[:, 0].min() >= 0 and codes[:, 0].max() <= 2
+
+
 @pytest.mark.parametrize(("balance", "expected"), [(0.0, None), (0.5, "sqrt"),
                                                    (1.0, "even")])  # fmt: skip
 def test_class_balance_sets_how_often_batches_hold_each_class(balance, expected):
