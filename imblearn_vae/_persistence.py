@@ -5,10 +5,12 @@ rule), and a sampler pickled by an earlier version of the package must load
 or say why not. Version 0.1.0.dev0 (before 2026-12-06) kept the data path's
 layout in private attributes of its ``TableEncoder`` and the categorical
 blocks outside the network; :func:`_upgrade_encoder` rebuilds the column specs
-the encoder keeps now, and the network gets its blocks.
+the encoder keeps now, and the network gets its blocks. Parameters added since
+take their defaults (:func:`_default_missing_parameters`).
 """
 
 import copy
+import inspect
 import warnings
 
 import numpy as np
@@ -28,6 +30,7 @@ class PicklingMixin:
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        _default_missing_parameters(self)
         encoder = getattr(self, "table_encoder_", None)
         if encoder is not None and not hasattr(encoder, "specs_"):
             _upgrade_encoder(encoder, type(self).__name__)
@@ -47,6 +50,21 @@ class PicklingMixin:
                     stacklevel=2,
                 )
                 self.device_ = torch.device("cpu")
+
+
+def _default_missing_parameters(estimator) -> None:
+    """Give ``estimator`` each constructor parameter its pickle lacks.
+
+    A parameter added after the pickle was written (``overlap_class``,
+    ``entropy_weight``, ``callbacks``) is not in its state, and ``repr``,
+    ``get_params`` and ``clone`` read every parameter. Each was added with a
+    default that keeps the behaviour from before it, so the default says
+    what the pickled sampler did.
+    """
+    signature = inspect.signature(type(estimator).__init__)
+    for name in estimator._get_param_names():
+        if name not in vars(estimator):
+            setattr(estimator, name, signature.parameters[name].default)
 
 
 def _upgrade_encoder(encoder, owner: str) -> None:

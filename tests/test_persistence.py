@@ -13,6 +13,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 
 from .conftest import REPO_ROOT
 
@@ -49,3 +50,19 @@ def test_a_pickle_whose_data_path_cannot_be_read_names_the_way_out(old_bundle):
     vars(encoder).pop("_frame_dtypes")
     with pytest.raises(TypeError, match="fit it again with this version"):
         type(sampler).__new__(type(sampler)).__setstate__(state)
+
+
+@pytest.mark.parametrize("name", ["numeric", "frame", "gan_frame"])
+def test_a_pickle_of_the_previous_version_has_every_parameter_of_this_one(
+    old_bundle, name
+):
+    sampler = pickle.loads(old_bundle["samplers"])[name]
+    # overlap_class, entropy_weight and callbacks came after it: defaults
+    params = sampler.get_params()
+    assert params["overlap_class"] is False
+    assert params["entropy_weight"] == 0.0
+    assert params["callbacks"] is None
+    assert type(sampler).__name__ in repr(sampler)
+    copy = clone(sampler)
+    assert copy.get_params().keys() == params.keys()
+    assert len(sampler.sample(3, "rare")) == 3  # and it still samples
