@@ -12,7 +12,8 @@ nesting past 1,024): those bodies go to the standard library, so they are
 read, or refused with the message, as before. One difference is left: an
 integer beyond 64 bits becomes the nearest float, which the detector's rule
 treats as it treats that integer (out of a whole number's range; the same
-float for a number), and names in its message as the float.
+float for a number), and names in its message as the float. Its writing
+refuses integers beyond 64 bits, which go to the standard library too.
 """
 
 import json
@@ -35,5 +36,14 @@ def parse(data: bytes):
 
 
 def to_json(value) -> str:
-    """Compact JSON text of plain values (text, numbers, lists, dicts)."""
-    return orjson.dumps(value).decode()
+    """Compact JSON text of plain values (text, numbers, lists, dicts).
+
+    orjson writes integers within 64 bits only (signed or unsigned); a
+    value it refuses goes to the standard library, which writes any
+    integer, so writing an answer or a stored row never fails on one
+    (a 500 after the checks passed).
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -144,6 +144,33 @@ def test_integers_out_of_range_are_field_errors(client, secret, detector, app, v
     assert stored_predictions(app) == 0
 
 
+#: Integers beyond 64 bits, which orjson neither reads (it gives a float) nor
+#: writes (a TypeError).
+HUGE = [2**70, -(2**70), 2**64]
+
+
+@pytest.mark.parametrize("value", HUGE)
+@pytest.mark.parametrize("field", ["duration", "serror_rate", "service"])
+@pytest.mark.parametrize("reader", ["orjson", "standard library"])
+@pytest.mark.parametrize("rows", [1, 6], ids=["by the rule", "in bulk"])
+def test_integers_beyond_64_bits_are_field_errors(
+    client, secret, detector, app, value, field, reader, rows
+):
+    """As a JSON number (not text), read by orjson or, when a NaN elsewhere
+    sends the body there, by the standard library (a Python int then): a
+    400 naming the field, never a 500, nothing stored."""
+    row = json.dumps(example_row(detector) | {field: 0})
+    row = row.replace(f'"{field}": 0', f'"{field}": {value}')
+    if reader == "standard library":
+        row = row[:-1] + ', "extra": NaN}'
+    body = '{"connections": [' + ",".join([row] * rows) + "]}"
+    response = post_raw(client, body, secret)
+    assert is_json_error(response, 400)
+    fields = {e["field"] for e in response.json["errors"]}
+    assert field in fields and fields <= {field, "extra"}
+    assert stored_predictions(app) == 0
+
+
 def test_the_largest_integer_is_kept_exactly(client, secret, detector, app):
     row = example_row(detector) | {"src_bytes": "9223372036854775807"}
     assert predict(client, row, secret).status_code == 200

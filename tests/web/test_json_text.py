@@ -44,3 +44,12 @@ def test_rows_of_floats_read_and_written_as_the_same_values():
     for row in rows:
         assert json.loads(to_json(row)) == row
     assert to_json({"a": [1, 0.5, "x"]}) == '{"a":[1,0.5,"x"]}'
+
+
+@pytest.mark.parametrize("value", [2**64, 2**70, -(2**63) - 1, -(2**70)])
+def test_integers_beyond_64_bits_are_written_not_refused(value):
+    """orjson refuses them (a TypeError, a 500 where an answer is written);
+    the standard library writes them, compact as orjson writes."""
+    row = {"n": value, "x": [0.5, "é"]}
+    assert json.loads(to_json(row)) == row
+    assert to_json(row) == f'{{"n":{value},"x":[0.5,"é"]}}'
