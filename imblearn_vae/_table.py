@@ -109,6 +109,24 @@ def check_table(X, categorical_features, owner: str) -> CheckedTable:
     )
 
 
+def to_integers(values: np.ndarray, low: int, high: int, dtype) -> np.ndarray:
+    """Rounded float ``values`` as ``dtype`` integers in ``[low, high]``.
+
+    The bounds are compared in float but written in integer space: near
+    int64's ends float64 rounds a bound out of the dtype's range, and a value
+    clipped to it in float would wrap when cast. Bounds past the dtype's
+    range are narrowed to it.
+    """
+    info = np.iinfo(dtype)
+    low, high = max(low, int(info.min)), min(high, int(info.max))
+    at_low, at_high = values <= float(low), values >= float(high)
+    inside = ~(at_low | at_high)
+    out = np.empty(values.shape, dtype)
+    out[inside] = values[inside]
+    out[at_low], out[at_high] = low, high
+    return out
+
+
 class ColumnSpec(NamedTuple):
     """One column of the caller's table and its span in the network's matrix.
 
@@ -201,6 +219,7 @@ class TableEncoder(BaseEstimator):
             if self.categorical_features is None
             else CategoricalBlocks(len(self.numeric_features_), sizes)
         )
+        self._fit_integer_bounds(X, numeric)
         return self._stack_matrix(self._fit_scaling(numeric), one_hot)
 
     def transform(self, X) -> np.ndarray:
@@ -252,6 +271,36 @@ class TableEncoder(BaseEstimator):
             return np.full(X.shape[1], X.dtype.kind in "iub")
         return integer_columns(X, self.numeric_features_)
 
+    def _fit_integer_bounds(self, X, numeric) -> None:
+        """Each integer column's range in training, exact, by matrix column.
+
+        ``data_min_`` and ``data_max_`` are float64, exact only up to 2**53:
+        int64's largest value is 2**63 there, past the end of int64, and a
+        value clipped to it wrapped to int64's smallest when cast. The raw
+        column is read (the float64 values of a mixed table are lossy).
+        """
+        self._integer_bounds = {}
+        for spec in self.specs_:
+            if spec.kind != "numeric" or not spec.integer:
+                continue
+            if self.categorical_features is None:
+                column = numeric[:, spec.start]
+            elif is_dataframe(X):
+                column = X.iloc[:, spec.index].to_numpy()
+            else:
+                column = X[:, spec.index]
+            self._integer_bounds[spec.start] = (int(column.min()), int(column.max()))
+
+    def _integer_column(self, values: np.ndarray, start: int, dtype) -> np.ndarray:
+        """Matrix column ``start``'s decoded values as ``dtype`` integers,
+        within the column's training range."""
+        bounds = getattr(self, "_integer_bounds", None)  # None: an older pickle
+        if bounds is not None and start in bounds:
+            low, high = bounds[start]
+        else:
+            low, high = int(self.data_min_[start]), int(self.data_max_[start])
+        return to_integers(values, low, high, dtype)
+
     @staticmethod
     def _stack_matrix(numeric: np.ndarray, one_hot) -> np.ndarray:
         if one_hot is not None and one_hot.shape[1]:
@@ -294,12 +343,19 @@ class TableEncoder(BaseEstimator):
         if self._frame_dtypes is not None:
             return self._frame(numeric, categories)
         if self.categorical_features is None:
-            return numeric.astype(self._output_dtype, copy=False)
+            if self._output_dtype.kind not in "iu":
+                return numeric.astype(self._output_dtype, copy=False)
+            out = np.empty(numeric.shape, dtype=self._output_dtype)
+            for j in range(numeric.shape[1]):
+                out[:, j] = self._integer_column(numeric[:, j], j, out.dtype)
+            return out
         out = np.empty((len(rows), len(self.specs_)), dtype=self._output_dtype)
         for spec in self.specs_:
             if spec.kind == "numeric":
                 values = numeric[:, spec.start]
-                out[:, spec.index] = values.astype(np.int64) if spec.integer else values
+                if spec.integer:
+                    values = self._integer_column(values, spec.start, np.int64)
+                out[:, spec.index] = values
         if categories is not None:
             out[:, self.categorical_features_] = categories
         return out
@@ -330,8 +386,15 @@ class TableEncoder(BaseEstimator):
 
         columns = {}
         for spec in self.specs_:
-            if spec.kind == "numeric":
-                columns[spec.name] = numeric[:, spec.start]
+            if spec.kind != "numeric":
+                continue
+            columns[spec.name] = numeric[:, spec.start]
+            dtype = self._frame_dtypes[spec.name]
+            if spec.integer and dtype.kind in "iu":  # pandas' Int64 too
+                dtype = np.dtype(getattr(dtype, "numpy_dtype", dtype))
+                columns[spec.name] = self._integer_column(
+                    columns[spec.name], spec.start, dtype
+                )
         for j, column in enumerate(self.categorical_features_):
             columns[self._frame_dtypes.index[column]] = (
                 categories[:, j] if categories is not None else np.empty(0, object)

@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from imblearn_vae._table import to_integers
+
 from .conftest import SAMPLER_CLASSES, tiny
 
 ONE_EPOCH = dict(epochs=1, batch_size=8)
@@ -83,3 +85,27 @@ def test_same_seed_same_output(data, seed, Sampler):
     second = tiny(Sampler, random_state=seed, **ONE_EPOCH).fit_resample(X, y)
     assert np.array_equal(first[0], second[0])
     assert np.array_equal(first[1], second[1])
+
+
+#: Rounded floats, and float64's values at and past int64's and uint64's ends.
+INTEGRAL_FLOATS = st.one_of(
+    st.floats(-1e20, 1e20).map(np.rint),
+    st.sampled_from([2.0**63, -(2.0**63), 2.0**64, 2.0**63 - 1024]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=arrays(np.float64, st.integers(0, 20), elements=INTEGRAL_FLOATS),
+    bounds=st.lists(st.integers(-(2**63), 2**64 - 1), min_size=2, max_size=2),
+    dtype=st.sampled_from([np.int8, np.int32, np.int64, np.uint64]),
+)
+def test_integer_casts_stay_in_the_bounds_in_integer_space(values, bounds, dtype):
+    low, high = sorted(bounds)
+    info = np.iinfo(dtype)
+    if max(low, int(info.min)) > min(high, int(info.max)):
+        return  # bounds outside the dtype: no column of it has them
+    out = to_integers(values, low, high, dtype)
+    assert out.dtype == dtype
+    as_ints = [int(v) for v in out]
+    assert all(max(low, info.min) <= v <= min(high, info.max) for v in as_ints)

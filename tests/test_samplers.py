@@ -77,6 +77,36 @@ def test_dtypes_preserved_and_integer_features_rounded(Sampler, imbalanced):
     assert Counter(y_res) == {"normal": 120, "dos": 120, "u2r": 120}
 
 
+def int64_extremes(y):
+    """Two int64 columns that reach int64's largest and smallest values."""
+    info, rng = np.iinfo(np.int64), np.random.RandomState(0)
+    high = np.r_[info.max, info.max - rng.randint(0, 5000, len(y) - 1)]
+    low = np.r_[info.min, info.min + rng.randint(0, 5000, len(y) - 1)]
+    return np.column_stack([high, low, rng.randint(0, 3, len(y))])
+
+
+@pytest.mark.parametrize("container", ["array", "frame", "object"])
+def test_integer_values_at_int64s_ends_stay_in_their_range(container, imbalanced):
+    pd = pytest.importorskip("pandas")
+    _, y = imbalanced
+    X = int64_extremes(y)
+    params = dict(filter_generated=False, categorical_features=[2])
+    if container == "array":  # all numeric: float64 held int64's max as 2**63
+        data, params = X, dict(filter_generated=False)
+    elif container == "frame":
+        data = pd.DataFrame({"high": X[:, 0], "low": X[:, 1], "kind": X[:, 2]})
+    else:
+        data = X.astype(object)
+    X_res, _ = fast(DCBNVAESampler, **params).fit_resample(data, y)
+    new = np.asarray(X_res, dtype=object)[len(y) :, :2].astype(np.int64)
+    assert len(new) == 2 * 120 - 40 - 15
+    assert (new >= X[:, :2].min(axis=0)).all() and (new <= X[:, :2].max(axis=0)).all()
+    if container == "frame":
+        assert (X_res.dtypes == data.dtypes).all()  # the caller's dtypes kept
+    elif container == "array":
+        assert X_res.dtype == np.int64
+
+
 def test_sparse_input_gives_sparse_output_in_the_same_format(Sampler, imbalanced):
     X, y = imbalanced
     X_csc = sparse.csc_matrix(np.where(X > 2, X, 0.0))
