@@ -73,7 +73,8 @@ def add_table_arguments(
         default="error",
         help="a missing or infinite feature value: stop and name the column "
         "(error), or fill it in with the training rows' median, or the "
-        "category 'missing' (impute)",
+        "category 'missing' (impute); a column with no value at all is "
+        "refused either way (leave it out with --drop)",
     )
     parser.add_argument(
         "--loader",

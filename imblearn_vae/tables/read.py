@@ -218,8 +218,10 @@ def prepare_table(
     missing : {"error", "impute"}, default="error"
         What a missing (empty, NaN) or infinite feature value does: stop
         with the column and the count, or be filled in: a numeric column
-        with the median of its finite values, a categorical one with the
-        category ``"missing"``.
+        with the median of its finite values, a categorical one (text,
+        pandas categories, booleans) with the category ``"missing"``. A
+        column with no value at all is refused either way, naming it
+        (unless ``fill`` has its value).
     fill : dict, optional
         The fill values to use (a training table's ``fill``), so that test
         rows are filled in as the training rows were; default: this table's.
@@ -231,8 +233,9 @@ def prepare_table(
     ------
     ValueError
         For a missing column, a label column with fewer than two classes or
-        missing labels, a non-numeric column not declared categorical, or
-        missing or infinite values in a feature (with ``missing="error"``).
+        missing labels, a non-numeric column not declared categorical, a
+        feature column with no value at all, or missing or infinite values
+        in a feature (with ``missing="error"``).
     """
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}; got {missing!r}.")
@@ -250,22 +253,35 @@ def prepare_table(
     fill = dict(fill or {})
     imputed = {}
     for name in X.columns:
+        absent = _absent(X[name])
+        if absent.all() and name not in fill:
+            # nothing to learn from, nor to fill in with (a training table's
+            # fill may stand in for a test table's empty column)
+            raise ValueError(
+                f"Column {name!r} has no value in any of its {len(absent):,} rows "
+                f"(all missing or infinite); leave it out (--drop {name})."
+            )
         if name not in categorical and not pd.api.types.is_numeric_dtype(X[name]):
             example = X[name].dropna().iloc[0]
             raise ValueError(
                 f"Column {name!r} is not numeric (it holds e.g. {example!r}); list it "
                 "as categorical (--categorical) or leave it out (--drop)."
             )
-        absent = _absent(X[name])
         if absent.any() and missing == "error":
             raise ValueError(_absent_message(name, X[name], absent))
+        column = X[name]
+        if name in categorical:
+            # a pandas categorical or boolean column takes no new value
+            # ("missing") in place: its values as objects do
+            column = column.astype(object)
         if absent.any():
             if name not in fill:
-                fill[name] = _fill_value(X[name], absent, name in categorical)
-            X[name] = X[name].where(~absent, fill[name])
+                fill[name] = _fill_value(column, absent, name in categorical)
+            column = column.where(~absent, fill[name])
             imputed[name] = int(absent.sum())
         if name in categorical:
-            X[name] = pd.Categorical(X[name].astype(str).str.strip())
+            column = pd.Categorical(column.astype(str).str.strip())
+        X[name] = column
     return Table(X, y, label, categorical, dropped, fill, imputed)
 
 
@@ -329,15 +345,11 @@ def _absent_message(name: str, column: pd.Series, absent: np.ndarray) -> str:
 
 
 def _fill_value(column: pd.Series, absent: np.ndarray, categorical: bool):
+    """The category ``"missing"``, or the median of the finite values (a
+    column has some: an empty one is refused before)."""
     if categorical:
         return "missing"
-    present = column[~absent]
-    if present.empty:
-        raise ValueError(
-            f"Column {column.name!r} has no finite value to fill its missing ones "
-            f"with; leave it out (--drop {column.name})."
-        )
-    value = present.median()
+    value = column[~absent].median()
     return round(value) if pd.api.types.is_integer_dtype(column) else value
 
 

@@ -46,6 +46,55 @@ def test_missing_values_are_named(traffic_frame):
         prepare_table(frame, "class")
 
 
+@pytest.mark.parametrize("dtype", [object, "category", "string", "boolean"])
+def test_missing_categories_of_any_dtype_are_imputed(traffic_frame, dtype):
+    """A pandas categorical or boolean column took no "missing" in place (a
+    TypeError); each kind of categorical column gets the category."""
+    frame = traffic_frame.copy()
+    if dtype == "boolean":
+        frame["proto"] = frame["proto"] == "tcp"
+    frame["proto"] = frame["proto"].astype(dtype)
+    frame.loc[[1, 2, 40], "proto"] = None
+    given = frame.copy()
+    table = prepare_table(frame, "class", missing="impute")
+    assert table.categorical == ["proto"] and table.X["proto"].dtype == "category"
+    assert table.fill == {"proto": "missing"} and table.imputed == {"proto": 3}
+    assert (table.X["proto"] == "missing").sum() == 3
+    assert (table.X.loc[[1, 2, 40], "proto"] == "missing").all()
+    known = {"True", "False"} if dtype == "boolean" else {"tcp", "udp"}
+    assert set(table.X["proto"].cat.categories) == known | {"missing"}
+    pd.testing.assert_frame_equal(frame, given)  # the caller's frame as it was
+
+
+@pytest.mark.parametrize("missing", ["error", "impute"])
+@pytest.mark.parametrize(
+    ("values", "categorical"),
+    [((None, object), "auto"), ((None, object), ["proto", "empty"]),
+     ((None, object), ["proto"]), ((np.nan, float), "auto"),
+     ((np.inf, float), "auto"), ((None, "category"), "auto")],
+)  # fmt: skip
+def test_a_column_with_no_value_is_named(traffic_frame, values, categorical, missing):
+    """A column of no value at all (an object column of None crashed with an
+    IndexError when not categorical): the same named error, whatever its
+    kind and --missing."""
+    value, dtype = values
+    frame = traffic_frame.assign(empty=pd.Series(value, traffic_frame.index, dtype))
+    with pytest.raises(ValueError) as error:
+        prepare_table(frame, "class", categorical=categorical, missing=missing)
+    assert str(error.value) == (
+        "Column 'empty' has no value in any of its 240 rows (all missing or "
+        "infinite); leave it out (--drop empty)."
+    )
+
+
+def test_a_test_tables_empty_column_is_filled_as_in_training(traffic_frame):
+    frame = traffic_frame.copy()
+    frame.loc[3, "proto"] = None
+    train = prepare_table(frame, "class", missing="impute")
+    test = align_test(traffic_frame.assign(proto=None).head(20), train)
+    assert (test.X["proto"] == "missing").all() and test.imputed == {"proto": 20}
+
+
 @pytest.mark.parametrize("separator", [",", "\t", ";"])
 def test_read_table_finds_the_separator(tmp_path, traffic_frame, separator):
     path = tmp_path / "t.txt"
