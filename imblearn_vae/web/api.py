@@ -114,10 +114,28 @@ def predict():
         stored = predict_rows(records, "api", g.api_user_id, idempotency=idempotency)
     except InputRejected as rejected:
         return _error(400, rejected.errors[:100])
-    except IntegrityError:  # a retry with this key was stored meanwhile
+    except IntegrityError:
         db.session.rollback()
-        return _replay(*idempotency)
+        return _conflict(idempotency)
     return Response(_answer(stored), mimetype="application/json")
+
+
+def _conflict(idempotency: tuple[str, str] | None) -> Response:
+    """The answer to a call whose rows the database refused (rolled back,
+    nothing stored): a retry with its key stored meanwhile gets that call's
+    answer; any other refusal (the account deleted during the call, say,
+    with or without a key) is a 409, not a 500."""
+    replay = None if idempotency is None else _replay(*idempotency)
+    if replay is not None:
+        return replay
+    return _error(409, [RowError(0, "", CONFLICT)])
+
+
+#: What a 409 says.
+CONFLICT = (
+    "the database refused this request's rows because of a change made "
+    "meanwhile (the account or its token deleted, say); nothing was stored"
+)
 
 
 def _records(body) -> tuple[list, RowError | None]:

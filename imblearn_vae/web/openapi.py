@@ -11,6 +11,8 @@ from ..detector import INT64_MAX, LABEL_COLUMNS, Detector, Feature
 ERRORS = {
     "400": "Bad input: each problem names its row and field",
     "401": "Missing, unknown or revoked token",
+    "409": "The database refused the rows because of a change made meanwhile "
+    "(the account deleted, say); nothing was stored",
     "413": "Request larger than the limit",
     "422": "The Idempotency-Key was used before with another body",
     "429": "Over a rate limit; Retry-After says when to try again",

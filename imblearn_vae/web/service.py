@@ -88,8 +88,10 @@ def predict_rows(
     InputRejected
         If any row has a problem (nothing is stored then).
     sqlalchemy.exc.IntegrityError
-        If the user has a batch with this Idempotency-Key already (a retry
-        stored meanwhile); nothing is stored then.
+        If the database refuses the batch: the user has one with this
+        Idempotency-Key already (a retry stored meanwhile), or the user was
+        deleted meanwhile (a foreign key); nothing is stored once the caller
+        rolls the session back.
     """
     limit = current_app.config["MAX_ROWS"]
     if not records:

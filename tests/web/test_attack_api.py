@@ -313,3 +313,46 @@ def test_a_retry_racing_its_first_call_gets_the_stored_answer(
     again = predict_once(client, row, secret, "racing")
     assert again.status_code == 200 and again.json == first.json
     assert len(looks) == 2 and stored_predictions(app) == 1
+
+
+@pytest.mark.parametrize("key", [None, "deleted-meanwhile"])
+def test_rows_the_database_refuses_are_a_409_storing_nothing(
+    config, detector, monkeypatch, key
+):
+    """The account deleted while its call is predicted: the batch's user is
+    gone, which PostgreSQL's foreign keys refuse (SQLite's, switched on
+    here). An IntegrityError was taken for a retry with the call's key:
+    without a key it was a TypeError (a 500), with one the lookup found
+    nothing and the view returned None (a 500 too)."""
+    from sqlalchemy import event, select
+
+    from imblearn_vae.web import service
+    from imblearn_vae.web.accounts import delete_user
+    from imblearn_vae.web.models import Batch, User, db
+
+    app = make_app(config)
+    with app.app_context():
+        event.listen(db.engine, "connect",
+                     lambda c, _: c.execute("PRAGMA foreign_keys=ON"))  # fmt: skip
+        db.engine.dispose()
+    client = app.test_client()
+    signup(client)
+    secret = create_token(client)
+    real = service.store_batch
+
+    def deleted_meanwhile(batch, *args):
+        delete_user(batch["user_id"])  # another request of the user's
+        return real(batch, *args)
+
+    monkeypatch.setattr(service, "store_batch", deleted_meanwhile)
+    headers = {"Authorization": f"Bearer {secret}"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    response = client.post("/api/v1/predict", json=example_row(detector),
+                           headers=headers)  # fmt: skip
+    assert is_json_error(response, 409)
+    assert "nothing was stored" in response.json["errors"][0]["message"]
+    with app.app_context():
+        assert db.session.scalars(select(Batch)).all() == []
+        assert db.session.scalars(select(User)).all() == []
+    assert stored_predictions(app) == 0
