@@ -13,7 +13,8 @@ Where almost every row of a class is refused (less than
 scattered for any generator to hit, and refusing would only cost draws: the
 class's rows are taken as drawn. So the draws stay bounded, at most
 ``1 / MIN_ACCEPTANCE`` times the rows asked for, one draw where the filter
-gives up at once.
+gives up at once; they are asked of the generator in pieces, and no more
+rows are held than the rows asked for, accepted or refused.
 """
 
 import math
@@ -25,6 +26,18 @@ from sklearn.tree import DecisionTreeClassifier
 #: Below this share of accepted rows in the first draw, a class's rows are
 #: taken as drawn; above it, drawn again until the count holds.
 MIN_ACCEPTANCE = 0.02
+
+#: The filter asks the generator for a multiple of this many rows at once
+#: (:func:`piece_rows`): a multiple of its chunks (``base.GENERATION_CHUNK_ROWS``,
+#: 1,024 rows on a CPU, 8,192 elsewhere), so that a draw in pieces gives the
+#: rows of one draw.
+PIECE_ROWS = 8192
+
+
+def piece_rows(n_rows: int) -> int:
+    """The most rows the filter asks of the generator at once for ``n_rows``:
+    ``n_rows`` rounded up to a multiple of :data:`PIECE_ROWS`."""
+    return PIECE_ROWS * max(1, math.ceil(n_rows / PIECE_ROWS))
 
 
 class RowFilter:
@@ -59,29 +72,68 @@ class RowFilter:
         the count holds or ``n_rows / MIN_ACCEPTANCE`` rows were drawn, after
         which refused rows fill in. Returns the rows and the share of the
         drawn rows that the tree accepted.
+
+        Each draw is asked of ``draw`` in pieces of at most
+        :func:`piece_rows` rows, and at most ``n_rows`` accepted and
+        ``n_rows`` refused rows are kept: memory grows with ``n_rows``, not
+        with the up to ``n_rows / MIN_ACCEPTANCE`` rows drawn.
         """
-        kept, refused, n_drawn, n_kept = [], [], 0, 0
-        budget = math.ceil(n_rows / MIN_ACCEPTANCE)
-        while n_kept < n_rows and n_drawn < budget:
-            accepted = n_kept / n_drawn if n_drawn else 1.0
+        kept, refused = _Kept(n_rows), _Kept(n_rows)
+        n_drawn, budget = 0, math.ceil(n_rows / MIN_ACCEPTANCE)
+        while kept.count < n_rows and n_drawn < budget:
+            accepted = kept.count / n_drawn if n_drawn else 1.0
             if n_drawn and accepted < MIN_ACCEPTANCE:
                 break
-            missing = n_rows - n_kept
+            missing = n_rows - kept.count
             n = min(
                 budget - n_drawn, math.ceil(missing / max(accepted, MIN_ACCEPTANCE))
             )
-            rows = draw(n)
+            self._draw_pieces(draw, n, piece_rows(n_rows), class_index, kept, refused)
             n_drawn += n
+        n_accepted = kept.count
+        if n_accepted < n_rows:
+            kept.add(refused.rows())
+        return kept.rows(), n_accepted / n_drawn
+
+    def _draw_pieces(self, draw, n, size, class_index, kept, refused) -> None:
+        """Draw ``n`` rows in pieces of ``size``; keep what the counts need.
+
+        Refused rows are kept only up to the rows still missing: the first
+        ones, those that fill in when the budget ends. Pieces drawn once the
+        count holds are drawn all the same, unjudged: the random stream then
+        moves on as one draw of ``n`` rows would, so the next class's rows
+        are those of drawing the whole round at once.
+        """
+        for start in range(0, n, size):
+            rows = draw(min(size, n - start))
+            if kept.count == kept.capacity:
+                continue
             good = self._judge(rows, class_index)
-            kept.append(rows[good][:missing])
-            refused.append(rows[~good])
-            n_kept += len(kept[-1])
-        if n_kept < n_rows:
-            kept.append(np.vstack(refused)[: n_rows - n_kept])
-        return np.vstack(kept), n_kept / n_drawn
+            kept.add(rows, good)
+            refused.add(rows, ~good, up_to=kept.capacity - kept.count)
 
     def _judge(self, rows: np.ndarray, class_index: int) -> np.ndarray:
         start = time.perf_counter()
         good = self.tree.predict(rows) == class_index
         self.judging += time.perf_counter() - start
         return good
+
+
+class _Kept:
+    """Rows kept in order, up to ``capacity`` of them."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity, self.count, self._pieces = capacity, 0, []
+
+    def add(self, rows: np.ndarray, mask=None, up_to=None) -> None:
+        """Keep the first of ``rows`` (where ``mask``) until ``up_to`` rows
+        (at most the capacity) are kept; as a copy, so that the piece's
+        other rows are not held."""
+        up_to = self.capacity if up_to is None else min(up_to, self.capacity)
+        index = np.arange(len(rows)) if mask is None else np.flatnonzero(mask)
+        index = index[: max(0, up_to - self.count)]
+        self._pieces.append(rows[index])
+        self.count += len(index)
+
+    def rows(self) -> np.ndarray:
+        return np.vstack(self._pieces)

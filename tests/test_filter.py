@@ -1,11 +1,13 @@
 """The filter of generated rows: what it keeps, what it costs, what it fills."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from sklearn.tree import DecisionTreeClassifier
 
-from imblearn_vae import DCBNVAESampler
-from imblearn_vae._filter import MIN_ACCEPTANCE, RowFilter
+from imblearn_vae import DCBNVAESampler, _filter
+from imblearn_vae._filter import MIN_ACCEPTANCE, PIECE_ROWS, RowFilter, piece_rows
 
 
 @pytest.fixture
@@ -21,9 +23,11 @@ class Drawer:
 
     def __init__(self, right, seed=0):
         self.right, self.rng, self.drawn = right, np.random.RandomState(seed), 0
+        self.largest = 0  # the most rows asked for in one call
 
     def __call__(self, n):
         self.drawn += n
+        self.largest = max(self.largest, n)
         rows = self.rng.uniform(-1, 1, (n, 2))
         rows[:, 0] = np.where(self.rng.rand(n) < self.right, np.abs(rows[:, 0]),
                               -np.abs(rows[:, 0]))  # fmt: skip
@@ -52,6 +56,74 @@ def test_a_class_almost_nothing_is_accepted_for_is_taken_as_drawn(halves):
     assert share < MIN_ACCEPTANCE and rows.shape == (1000, 2)
     assert drawer.drawn == 1000  # one draw, kept whole: no rows wasted
     assert (row_filter.tree.predict(rows) == 0).mean() > 0.9
+
+
+@pytest.mark.parametrize("n_rows", [7, 1000, 20000])
+def test_a_rarely_accepted_class_gets_its_count_and_its_acceptance(halves, n_rows):
+    X, y = halves
+    row_filter = RowFilter(X, y, np.random.RandomState(0))
+    drawer = Drawer(1.3 * MIN_ACCEPTANCE)  # just over: drawn again, to the budget
+    rows, share = row_filter.draw(drawer, n_rows, class_index=1)
+    assert rows.shape == (n_rows, 2)
+    assert drawer.drawn <= n_rows / MIN_ACCEPTANCE
+    # the share of the drawn rows kept as accepted, refused ones filling in
+    n_accepted = int((row_filter.tree.predict(rows) == 1).sum())
+    assert share == n_accepted / drawer.drawn
+    assert share > MIN_ACCEPTANCE
+
+
+@pytest.mark.parametrize("right", [0.9, 0.2, 1.3 * MIN_ACCEPTANCE])
+def test_the_filter_asks_the_generator_for_bounded_pieces(halves, right):
+    X, y = halves
+    row_filter = RowFilter(X, y, np.random.RandomState(0))
+    drawer = Drawer(right)
+    row_filter.draw(drawer, 1000, class_index=1)
+    # a redraw at 2.6% acceptance is ~38,000 rows; asked 8,192 at a time
+    assert drawer.largest <= piece_rows(1000) == PIECE_ROWS
+    assert piece_rows(20000) < 20000 + PIECE_ROWS
+
+
+def test_the_filter_holds_rows_of_the_order_of_those_asked_for(halves):
+    X, y = halves
+    row_filter = RowFilter(X, y, np.random.RandomState(0))
+    drawer = Drawer(1.5 * MIN_ACCEPTANCE)  # ~650,000 rows drawn for 20,000
+    tracemalloc.start()
+    try:
+        rows, _ = row_filter.draw(drawer, 20000, class_index=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert drawer.drawn > 20 * len(rows)
+    # all refused rows held until the end were ~100x the output's bytes
+    assert peak < 20 * rows.nbytes, peak / rows.nbytes
+
+
+class Stream:
+    """Rows handed out in order: drawing n rows in pieces or at once is alike."""
+
+    def __init__(self, right, n_rows=1_000_000):
+        self.rows = Drawer(right, seed=1)(n_rows)
+        self.position = 0
+
+    def __call__(self, n):
+        self.position += n
+        return self.rows[self.position - n : self.position].copy()
+
+
+@pytest.mark.parametrize("right", [0.9, 0.2, 1.3 * MIN_ACCEPTANCE])
+def test_drawing_in_pieces_gives_the_rows_of_drawing_at_once(halves, right,
+                                                             monkeypatch):  # fmt: skip
+    X, y = halves
+    row_filter = RowFilter(X, y, np.random.RandomState(0))
+    pieces = Stream(right)
+    in_pieces = row_filter.draw(pieces, 10000, class_index=1)
+    monkeypatch.setattr(_filter, "PIECE_ROWS", 10**9)
+    whole = Stream(right)
+    at_once = row_filter.draw(whole, 10000, class_index=1)
+    np.testing.assert_array_equal(in_pieces[0], at_once[0])
+    assert in_pieces[1] == at_once[1]
+    # the stream moves on alike: the next class's rows are the same
+    assert pieces.position == whole.position
 
 
 def test_the_filter_time_is_its_own_stage():
