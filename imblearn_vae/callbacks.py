@@ -179,10 +179,13 @@ class OneCycle(Callback):
             self._set(step)
 
     def _set(self, step: int) -> None:
+        # torch's OneCycleLR: the peak at step warmup * n_steps - 1. Where
+        # that is step 0 or before (a table of a batch or two) there is no
+        # rise to take (its share would divide by zero): start at the peak.
         rising_until = self.warmup * self.n_steps - 1
         for group, peak in self.groups:
             start, end = peak / 10, peak / 100
-            if step <= rising_until:
+            if 0 < rising_until and step <= rising_until:
                 group["lr"] = _cosine(start, peak, step / rising_until)
             else:
                 share = (step - rising_until) / (self.n_steps - 1 - rising_until)

@@ -1,13 +1,18 @@
 """Callbacks passed by the user run in the samplers' training loop."""
 
+import math
+
 import numpy as np
 import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.tree import DecisionTreeClassifier
 
-from imblearn_vae.callbacks import Callback
+from imblearn_vae.callbacks import Callback, OneCycle
 
 from .conftest import fast
 
@@ -96,3 +101,50 @@ def test_bad_callbacks_are_refused(imbalanced):
     X, y = imbalanced
     with pytest.raises(ValueError, match="'callbacks' parameter"):
         fast(DCBNVAESampler, callbacks=Recorder()).fit_resample(X, y)
+
+
+def one_cycle_rates(n_steps, warmup, peak=1e-3):
+    """The learning rate OneCycle sets at the start and after each step."""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=peak)
+    schedule = OneCycle(warmup)
+    schedule.on_train_begin(None, n_epochs=1, n_steps=n_steps,
+                            optimizers={"vae": optimizer})  # fmt: skip
+    rates = [optimizer.param_groups[0]["lr"]]
+    for step in range(1, n_steps + 1):
+        schedule.on_batch_end(None, step=step)
+        rates.append(optimizer.param_groups[0]["lr"])
+    return rates
+
+
+# warmup * n_steps of 1 (0.5 of 2 steps, 1/3 of 3) divided by zero
+@pytest.mark.parametrize("n_steps", [1, 2, 3])
+@pytest.mark.parametrize("warmup", [0, 0.01, 0.3, 1 / 3, 0.5, 1.0])
+def test_one_cycle_rates_are_finite_and_positive_on_a_few_steps(n_steps, warmup):
+    rates = one_cycle_rates(n_steps, warmup)
+    assert all(0 < rate <= 1e-3 * (1 + 1e-9) for rate in rates), rates
+    assert all(math.isfinite(rate) for rate in rates)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n_steps=st.integers(1, 40),
+    # fractions too: warmup * n_steps landing on 1 is what divided by zero
+    warmup=st.one_of(
+        st.floats(0, 1), st.fractions(0, 1, max_denominator=40).map(float)
+    ),
+)
+def test_one_cycle_rates_are_finite_and_positive(n_steps, warmup):
+    rates = one_cycle_rates(n_steps, warmup)
+    assert all(math.isfinite(rate) and 0 < rate <= 1e-3 * (1 + 1e-9)
+               for rate in rates), rates  # fmt: skip
+
+
+def test_one_cycle_trains_a_table_of_one_batch(imbalanced):
+    from imblearn_vae import DCBNVAESampler
+
+    X, y = imbalanced
+    X, y = X[100:], y[100:]  # 75 rows: one batch of 128, one step
+    sampler = fast(DCBNVAESampler, epochs=1, batch_size=128,
+                   callbacks=[OneCycle(warmup=0.5)])  # fmt: skip
+    _, y_res = sampler.fit_resample(X, y)
+    assert sampler.n_epochs_ == 1 and len(y_res) == 120
