@@ -114,12 +114,14 @@ _training_parameters = """epochs : int or "auto"
 
     filter_generated : bool
         Keep only the generated rows that a decision tree fitted on the real
-        rows puts in their own class, drawing more in their place (up to 10
-        rounds; rows still missing then are kept as drawn, so the counts of
-        ``sampling_strategy`` hold). ``filter_acceptance_`` holds the share
-        of drawn rows kept, by class. Against rows that land among another
-        class's real rows: where the class follows exactly from the features,
-        or where classes overlap.
+        rows puts in their own class, drawing more in their place. A class
+        whose first draw has less than 2% of its rows accepted takes that
+        draw as it is; any other class is drawn again until its count holds,
+        at most 50 times its missing rows in all, after which refused rows
+        fill in, so the counts of ``sampling_strategy`` always hold.
+        ``filter_acceptance_`` holds the share of drawn rows kept, by class.
+        Against rows that land among another class's real rows: where the
+        class follows exactly from the features, or where classes overlap.
 
     overlap_class : bool
         ORD's overlap class (D'souza, M and Sarawagi, 2024): the rows of the
@@ -226,8 +228,10 @@ _fitted_attributes = """sampling_strategy_ : dict
     fit_seconds_ : dict
         Seconds of each stage of ``fit_resample``: ``"encode"`` (the table
         to the network's matrix), ``"train"``, ``"generate"`` (the network's
-        new rows) and ``"decode"`` (new rows back into the caller's units,
-        appended to the originals).
+        new rows), with ``filter_generated`` ``"filter"`` (fitting the
+        filter's tree and judging the drawn rows, not counted in
+        ``"generate"``), and ``"decode"`` (new rows back into the caller's
+        units, appended to the originals).
 
     device_ : torch.device
         The device the network lives on.
