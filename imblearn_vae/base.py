@@ -283,13 +283,16 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
         return draw
 
     def _class_index(self, klass) -> int:
-        index = np.searchsorted(self.classes_, klass)
-        if index >= len(self.classes_) or self.classes_[index] != klass:
-            raise ValueError(
-                f"Class {plain_label(klass)!r} was not seen in fit; the classes are "
-                f"{self.classes_.tolist()}."
-            )
-        return int(index)
+        # Compared by equality, not searchsorted: None, or a label of another
+        # type than the classes, cannot be ordered among them (TypeError).
+        for index, known in enumerate(self.classes_):
+            same = known == klass
+            if isinstance(same, bool | np.bool_) and same:
+                return index
+        raise ValueError(
+            f"klass={plain_label(klass)!r} was not seen in fit; klass must be "
+            f"one of the classes {self.classes_.tolist()}."
+        )
 
     def _torch_generator(self, device) -> torch.Generator:
         """A fresh torch generator seeded from the sampler's random stream."""
