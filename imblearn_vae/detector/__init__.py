@@ -42,7 +42,14 @@ from .model_file import (
     save_detector,
 )
 from .nsl_kdd import KDDTEST_SPLIT_SEED, kddtest_halves, kddtest_scores, train_detector
-from .rows import RULE_ROWS, check_columns, check_header, check_records, check_value
+from .rows import (
+    RULE_ROWS,
+    check_columns,
+    check_header,
+    check_records,
+    check_value,
+    header_separator,
+)
 from .schema import (
     ECHO_LIMIT,
     INT64_MAX,
@@ -74,6 +81,7 @@ __all__ = [
     "check_records",
     "check_value",
     "feature_schema",
+    "header_separator",
     "kddtest_halves",
     "kddtest_scores",
     "load_detector",

@@ -16,6 +16,8 @@ is the one the rule would give.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .csv_cells import read_cell
+from .model_schema import SEPARATORS
 from .schema import (
     ECHO_LIMIT,
     INT64_MAX,
@@ -429,3 +433,50 @@ def check_header(
         n for n in names if n not in allowed and n.lower() not in LABEL_COLUMNS
     ]
     return found
+
+
+def header_separator(header: str, detector) -> str:
+    """The separator of a file of rows for ``detector``, read off its header.
+
+    The separator (one of those a training file may have:
+    :data:`~imblearn_vae.detector.model_schema.SEPARATORS`) whose split of
+    the header holds the most of the model's column names; the training
+    file's own (``detector.layout["separator"]``, else a comma) on a tie.
+    The header decides, not the sniffing of the rows: ``csv.Sniffer`` took
+    the ``'`` the site's own downloads put before a formula for a quote
+    character, and knew no ``|``. Names are read as the site writes them:
+    quoted where they need it, spaces around them dropped, a formula's
+    ``'`` taken off (:func:`~imblearn_vae.detector.csv_cells.read_cell`).
+
+    Parameters
+    ----------
+    header : str
+        The text the file starts with; only its first CSV record is read.
+    detector : Detector
+        Its features and layout.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> features = [Feature("proto", "categorical"), Feature("bytes", "integer")]
+    >>> model = SimpleNamespace(features=features, layout={})
+    >>> header_separator("proto;bytes;label", model)
+    ';'
+    >>> header_separator("label", model)  # no name known: the training file's
+    ','
+    """
+    names = {feature.name for feature in detector.features}
+
+    def known(separator: str) -> int:
+        try:
+            cells = next(csv.reader(io.StringIO(header), delimiter=separator), [])
+        except csv.Error:  # a field over csv.field_size_limit(), say
+            return 0
+        return len(names & {read_cell(cell.strip()) for cell in cells})
+
+    own = detector.layout.get("separator", ",")
+    return max([own, *(s for s in SEPARATORS if s != own)], key=known)

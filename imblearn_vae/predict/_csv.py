@@ -15,12 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..detector import RowError
+from ..detector import RowError, header_separator
 from ._header import InputError, refuse_bad_header
 from ._lines import MAX_LINE, LineSplitter, doubtful_cells, scan
-
-#: The separators a training table may have (``train`` reads them all).
-_DELIMITERS = (",", "\t", ";", "|")
 
 #: Above this share of doubtful cells in a block, the block is read with
 #: Python's float parser (exact) instead of pandas' fast one.
@@ -74,12 +71,7 @@ def read_header(line: bytes, detector, where: str) -> Layout:
     except UnicodeDecodeError:
         raise InputError(f"{where} line 1: not UTF-8 text (a CSV header)") from None
     features = detector.features
-    wanted = {f.name for f in features}
-    # The delimiter that splits out the most of the model's names is the
-    # one; the training file's own first, on a tie.
-    own = detector.layout.get("separator", ",")
-    candidates = [own, *(d for d in _DELIMITERS if d != own)]
-    delimiter = max(candidates, key=lambda d: len(wanted & set(text.split(d))))
+    delimiter = header_separator(text, detector)
     names = [n.strip() for n in next(csv.reader([text], delimiter=delimiter), [])]
     refuse_bad_header(names, detector, f"{where} line 1")
     return Layout(

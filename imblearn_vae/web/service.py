@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from ..datasets import ATTACK_CATEGORIES
-from ..detector import Detector, RowError, Scorer, check_header
+from ..detector import Detector, RowError, Scorer, check_header, header_separator
 from ..detector.csv_cells import read_cell
 from .json_text import to_json
 from .models import Batch, Prediction, db, utcnow
@@ -351,7 +351,7 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
             [RowError(0, "", f"{filename} is not a CSV text file (not UTF-8)")]
         ) from None
     reader = csv.reader(
-        io.StringIO(text), delimiter=upload_separator(text, detector()),
+        io.StringIO(text), delimiter=header_separator(text[:MAX_LINE], detector()),
         skipinitialspace=True,  # as the training file was read (tables.read)
     )  # fmt: skip
     try:
@@ -361,33 +361,6 @@ def read_csv_upload(data: bytes, filename: str) -> tuple[list[dict], list[int]]:
         raise InputRejected(
             [RowError(reader.line_num, "", f"not readable as CSV ({error})")]
         ) from None
-
-
-#: The separators an upload may have (those a training table may have).
-SEPARATORS = (",", "\t", ";", "|")
-
-
-def upload_separator(text: str, model: Detector) -> str:
-    """The separator whose header line holds the most of the model's column
-    names; the training file's own first, on a tie.
-
-    The header decides, not the sniffing of the rows: csv.Sniffer took the
-    ``'`` the site's own downloads put before a formula for a quote
-    character, and knew no ``|``, which a training table may have.
-    """
-    own = line_layout(model)[1]
-    names = set(model.feature_names)
-
-    def known(separator: str) -> int:
-        try:
-            header = next(csv.reader(io.StringIO(text[:MAX_LINE]),
-                                     delimiter=separator), [])  # fmt: skip
-        except csv.Error:
-            return 0
-        return len(names & {read_cell(h.strip()) for h in header})
-
-    candidates = [own, *(s for s in SEPARATORS if s != own)]
-    return max(candidates, key=known)
 
 
 def _check_header(header: list[str], filename: str) -> None:
