@@ -34,6 +34,7 @@ from ._persistence import PicklingMixin
 from ._runtime import resolve_device, timed, torch_threads
 from ._table import TableEncoder
 from ._training import fit_loop, split_validation
+from .callbacks import check_callbacks
 
 #: Rows decoded per forward pass in generation, by device type: bounds memory
 #: whatever the number of rows asked for. On a CPU, chunks whose activations
@@ -120,11 +121,13 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
         """Check the data and the sampling strategy (as imbalanced-learn's
         samplers do) and the columns of a mixed table; use ``fit_resample``."""
         super().fit(X, y)
+        check_callbacks(self.callbacks, type(self).__name__)
         if self.categorical_features is not None:
             self._table_encoder().fit_transform(X)
         return self
 
     def _fit_resample(self, X, y):
+        check_callbacks(self.callbacks, type(self).__name__)
         check_class_sizes(self.sampling_strategy_, y, type(self).__name__)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.device_ = resolve_device(self.device)

@@ -35,6 +35,7 @@ import copy
 import math
 import sys
 
+from sklearn.utils._param_validation import InvalidParameterError
 from tqdm.auto import tqdm
 
 
@@ -101,6 +102,22 @@ class Callback:
         **kwargs
             Arguments a later version may add.
         """
+
+
+def check_callbacks(callbacks, owner: str) -> None:
+    """Refuse an item of a sampler's ``callbacks`` that is not a Callback.
+
+    Checked when fitting starts: otherwise the loop failed on its first hook
+    with an AttributeError that named neither the parameter nor the item.
+    """
+    for position, callback in enumerate(callbacks or []):
+        if not isinstance(callback, Callback):
+            raise InvalidParameterError(
+                f"The 'callbacks' parameter of {owner} must be a list of "
+                "imblearn_vae.callbacks.Callback instances; the item at "
+                f"position {position} is {callback!r} "
+                f"({type(callback).__name__}). Subclass Callback."
+            )
 
 
 def notify(callbacks, hook: str, sampler, **kwargs) -> bool:

@@ -103,6 +103,26 @@ def test_bad_callbacks_are_refused(imbalanced):
         fast(DCBNVAESampler, callbacks=Recorder()).fit_resample(X, y)
 
 
+@pytest.mark.parametrize(
+    ("callbacks", "position", "kind"),
+    [([None], 0, "NoneType"), ([Recorder(), "stop"], 1, "str"),
+     ([Recorder, Recorder()], 0, "type")],  # the class, not an instance
+)  # fmt: skip
+def test_callbacks_that_are_not_callbacks_are_refused_by_position(
+    Sampler, imbalanced, callbacks, position, kind
+):
+    X, y = imbalanced
+    message = (
+        rf"'callbacks' parameter of {Sampler.__name__} must be a list of "
+        rf".*Callback instances; the item at position {position} .*\({kind}\)"
+    )
+    for fit in ("fit", "fit_resample"):
+        sampler = fast(Sampler, callbacks=callbacks)
+        with pytest.raises(ValueError, match=message):
+            getattr(sampler, fit)(X, y)
+        assert not hasattr(sampler, "module_")  # refused before training
+
+
 def one_cycle_rates(n_steps, warmup, peak=1e-3):
     """The learning rate OneCycle sets at the start and after each step."""
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=peak)
