@@ -46,6 +46,21 @@ def plain_label(label):
     return label.item() if isinstance(label, np.generic) else label
 
 
+def class_index(classes, klass) -> int:
+    """The position of ``klass`` among the fitted ``classes`` (``sample``'s
+    argument), or a ValueError that names the parameter and the classes."""
+    # Compared by equality, not searchsorted: None, or a label of another
+    # type than the classes, cannot be ordered among them (TypeError).
+    for index, known in enumerate(classes):
+        same = known == klass
+        if isinstance(same, bool | np.bool_) and same:
+            return index
+    raise ValueError(
+        f"klass={plain_label(klass)!r} was not seen in fit; klass must be "
+        f"one of the classes {classes.tolist()}."
+    )
+
+
 def check_hidden_layer_sizes(
     value, name: str = "hidden_layer_sizes"
 ) -> tuple[int, ...]:

@@ -25,7 +25,7 @@ from sklearn_compat.utils._indexing import _safe_indexing
 from sklearn_compat.utils.validation import validate_data
 from torch import nn
 
-from ._checks import check_class_sizes, plain_label
+from ._checks import check_class_sizes, class_index
 from ._columns import refuse_text_columns
 from ._filter import RowFilter
 from ._overlap import plan_overlap
@@ -177,7 +177,7 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
         for klass, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
-            index = self._class_index(klass)
+            index = class_index(self.classes_, klass)
             draw = self._class_draw(index, generator)
             if row_filter is None:
                 new_rows.append(draw(n_samples))
@@ -256,10 +256,10 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
             raise ValueError(
                 f"n_samples must be a non-negative integer; got {n_samples!r}."
             )
-        class_index = self._class_index(klass)
+        index = class_index(self.classes_, klass)
         with torch_threads(self.n_threads):
             generator = self._torch_generator(self.device_)
-            rows = self._class_draw(class_index, generator)(n_samples)
+            rows = self._class_draw(index, generator)(n_samples)
         return self.table_encoder_.inverse_transform(rows)
 
     def _class_draw(self, class_index: int, generator) -> Callable[[int], np.ndarray]:
@@ -284,18 +284,6 @@ class BaseGenerativeSampler(PicklingMixin, BaseOverSampler):
             return rows
 
         return draw
-
-    def _class_index(self, klass) -> int:
-        # Compared by equality, not searchsorted: None, or a label of another
-        # type than the classes, cannot be ordered among them (TypeError).
-        for index, known in enumerate(self.classes_):
-            same = known == klass
-            if isinstance(same, bool | np.bool_) and same:
-                return index
-        raise ValueError(
-            f"klass={plain_label(klass)!r} was not seen in fit; klass must be "
-            f"one of the classes {self.classes_.tolist()}."
-        )
 
     def _torch_generator(self, device) -> torch.Generator:
         """A fresh torch generator seeded from the sampler's random stream."""
