@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from _common import REPO_ROOT, default_data_home
 from suite import TABLES, _markdown, _rst, comparison_for
 
-from imblearn_vae import DCBNVAESampler, _training
+from imblearn_vae import DCBNVAESampler, _filter, _training
 from imblearn_vae.compare import parse_method, read_runs, run_comparison
 from imblearn_vae.compare.methods import METHODS, MethodInfo
 from imblearn_vae.compare.report import cell, group_runs
@@ -70,7 +70,7 @@ LABELS = {
 
 #: The levers and their defaults (the raw path as it is).
 LEVERS = dict(cat_loss="ce", cat_weight=1.0, decode="argmax", temperature=1.0,
-              float_ints=False, class_rows=None)  # fmt: skip
+              float_ints=False, class_rows=None, draw_budget=None)  # fmt: skip
 
 
 class LeverSampler(DCBNVAESampler):
@@ -80,13 +80,15 @@ class LeverSampler(DCBNVAESampler):
         if self._levers["float_ints"] and hasattr(X, "dtypes"):
             integers = [c for c, t in X.dtypes.items() if t.kind in "iub"]
             X = X.astype(dict.fromkeys(integers, "float64"))
-        class_rows = _training.AUTO_CLASS_ROWS
+        class_rows, draw_budget = _training.AUTO_CLASS_ROWS, _filter.DRAW_BUDGET
         if self._levers["class_rows"] is not None:  # this fit only
             _training.AUTO_CLASS_ROWS = self._levers["class_rows"]
+        if self._levers["draw_budget"] is not None:
+            _filter.DRAW_BUDGET = self._levers["draw_budget"]
         try:
             return super().fit_resample(X, y)
         finally:
-            _training.AUTO_CLASS_ROWS = class_rows
+            _training.AUTO_CLASS_ROWS, _filter.DRAW_BUDGET = class_rows, draw_budget
 
     def _train_step(self, X, y, optimizers, generator):
         blocks = self.table_encoder_.blocks_

@@ -27,6 +27,10 @@ from sklearn.tree import DecisionTreeClassifier
 #: taken as drawn; above it, drawn again until the count holds.
 MIN_ACCEPTANCE = 0.02
 
+#: A class's draws end at this many times its rows asked for; refused rows
+#: fill in what is still missing then.
+DRAW_BUDGET = 1 / MIN_ACCEPTANCE
+
 #: The filter asks the generator for a multiple of this many rows at once
 #: (:func:`piece_rows`): a multiple of its chunks (``base.GENERATION_CHUNK_ROWS``,
 #: 1,024 rows on a CPU, 8,192 elsewhere), so that a draw in pieces gives the
@@ -69,17 +73,17 @@ class RowFilter:
         The first draw is of ``n_rows``; if less than :data:`MIN_ACCEPTANCE`
         of it is accepted, its rows are taken as drawn. Otherwise each further
         draw is of the rows still missing over the acceptance so far, until
-        the count holds or ``n_rows / MIN_ACCEPTANCE`` rows were drawn, after
+        the count holds or ``DRAW_BUDGET * n_rows`` rows were drawn, after
         which refused rows fill in. Returns the rows and the share of the
         drawn rows that the tree accepted.
 
         Each draw is asked of ``draw`` in pieces of at most
         :func:`piece_rows` rows, and at most ``n_rows`` accepted and
         ``n_rows`` refused rows are kept: memory grows with ``n_rows``, not
-        with the up to ``n_rows / MIN_ACCEPTANCE`` rows drawn.
+        with the up to ``DRAW_BUDGET * n_rows`` rows drawn.
         """
         kept, refused = _Kept(n_rows), _Kept(n_rows)
-        n_drawn, budget = 0, math.ceil(n_rows / MIN_ACCEPTANCE)
+        n_drawn, budget = 0, math.ceil(n_rows * DRAW_BUDGET)
         while kept.count < n_rows and n_drawn < budget:
             accepted = kept.count / n_drawn if n_drawn else 1.0
             if n_drawn and accepted < MIN_ACCEPTANCE:
