@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..detector import Scorer, load_detector
 from . import guards, sessions
-from .database import MIGRATIONS, keep_sqlite_private, tune_sqlite
+from .database import MIGRATIONS, enforce_foreign_keys, keep_sqlite_private, tune_sqlite
 from .errors import register_error_pages, security_headers
 from .limits import make_limiter
 from .models import db
@@ -62,6 +62,7 @@ def create_app(config: dict | None = None, *, with_model: bool = True) -> Flask:
     with app.app_context():
         keep_sqlite_private(db.engine, settings["DATA_DIR"])
         tune_sqlite(db.engine)
+        enforce_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     # before the CSRF check reads forms
     app.before_request(guards.refuse_long_streams)

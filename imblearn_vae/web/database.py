@@ -100,6 +100,25 @@ def check_database(app: Flask) -> None:
         )
 
 
+def enforce_foreign_keys(engine: Engine) -> None:
+    """Have SQLite check the schema's foreign keys, as PostgreSQL does.
+
+    SQLite leaves them unchecked unless each connection asks: a request
+    racing its account's deletion would then store a batch of a user that
+    no longer exists, and SQLite may give the next new user that id (a
+    rowid table reuses the largest one once it is deleted), who would see
+    the batch as theirs. Checked, the insert fails and nothing is stored.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _foreign_keys(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
 def tune_sqlite(engine: Engine) -> None:
     """Write-ahead logging for an SQLite file: readers do not wait for the
     writer, and a commit writes the log without waiting for the disk.

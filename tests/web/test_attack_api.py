@@ -320,21 +320,21 @@ def test_rows_the_database_refuses_are_a_409_storing_nothing(
     config, detector, monkeypatch, key
 ):
     """The account deleted while its call is predicted: the batch's user is
-    gone, which PostgreSQL's foreign keys refuse (SQLite's, switched on
-    here). An IntegrityError was taken for a retry with the call's key:
-    without a key it was a TypeError (a 500), with one the lookup found
-    nothing and the view returned None (a 500 too)."""
-    from sqlalchemy import event, select
+    gone, which the database's foreign keys refuse (SQLite checks them on
+    the site's connections: unchecked, the batch was stored for a user that
+    no longer exists, whose id SQLite may give the next new user). An
+    IntegrityError was taken for a retry with the call's key: without a key
+    it was a TypeError (a 500), with one the lookup found nothing and the
+    view returned None (a 500 too)."""
+    from sqlalchemy import select, text
 
     from imblearn_vae.web import service
     from imblearn_vae.web.accounts import delete_user
     from imblearn_vae.web.models import Batch, User, db
 
-    app = make_app(config)
+    app = make_app(config)  # its SQLite connections check foreign keys
     with app.app_context():
-        event.listen(db.engine, "connect",
-                     lambda c, _: c.execute("PRAGMA foreign_keys=ON"))  # fmt: skip
-        db.engine.dispose()
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     client = app.test_client()
     signup(client)
     secret = create_token(client)
