@@ -7,6 +7,7 @@ the site's own page. Neither shows a traceback or names the software.
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 #: The Content-Security-Policy of every page: only this site's own files.
@@ -58,6 +59,23 @@ def register_error_pages(app: Flask) -> None:
         if error.code == 404:
             return error_page(404, "Not found", "There is no such page.")
         return error_page(error.code, error.name, error.description)
+
+    @app.errorhandler(IntegrityError)
+    def refused_rows(error):
+        # The database's constraints refused what a request stored (its
+        # account deleted meanwhile, by another of its requests): the
+        # transaction is rolled back, so nothing of it is kept. The API's
+        # own handler (api.predict) says the same in its words.
+        from .models import db
+
+        db.session.rollback()
+        current_app.logger.warning("rows refused on %s: %s", request.path, error.orig)
+        return error_page(
+            409,
+            "Not stored",
+            "The database refused this request's rows (was the account deleted "
+            "meanwhile?); nothing was stored.",
+        )
 
     @app.errorhandler(Exception)
     def unexpected(error):

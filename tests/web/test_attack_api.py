@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from .conftest import example_row, make_app, signup, stored_predictions
+from .conftest import example_row, make_app, post_form, signup, stored_predictions
 from .test_api import create_token, predict
 
 
@@ -352,6 +352,38 @@ def test_rows_the_database_refuses_are_a_409_storing_nothing(
                            headers=headers)  # fmt: skip
     assert is_json_error(response, 409)
     assert "nothing was stored" in response.json["errors"][0]["message"]
+    with app.app_context():
+        assert db.session.scalars(select(Batch)).all() == []
+        assert db.session.scalars(select(User)).all() == []
+    assert stored_predictions(app) == 0
+
+
+def test_a_form_racing_its_accounts_deletion_is_a_409_storing_nothing(
+    config, detector, monkeypatch
+):
+    """The prediction form's rows refused by the database (the account
+    deleted meanwhile by another of its requests) get the site's page with
+    409, not the 500 page, and nothing is stored."""
+    from sqlalchemy import select
+
+    from imblearn_vae.web import service
+    from imblearn_vae.web.accounts import delete_user
+    from imblearn_vae.web.models import Batch, User, db
+
+    app = make_app(config)
+    client = app.test_client()
+    signup(client)
+    real = service.store_batch
+
+    def deleted_meanwhile(batch, *args):
+        delete_user(batch["user_id"])
+        return real(batch, *args)
+
+    monkeypatch.setattr(service, "store_batch", deleted_meanwhile)
+    response = post_form(client, example_row(detector))
+    assert response.status_code == 409
+    assert b"nothing was stored" in response.data
+    assert b"Traceback" not in response.data
     with app.app_context():
         assert db.session.scalars(select(Batch)).all() == []
         assert db.session.scalars(select(User)).all() == []
