@@ -62,7 +62,9 @@ def store_parameters(estimator, values: dict) -> None:
 _training_parameters = """epochs : int or "auto"
         Number of passes over the training rows. ``"auto"``: 10, or as many
         as make 400 optimisation steps if that is more (a small table's
-        epoch is a few steps).
+        epoch is a few steps), each pass drawing at most 4,096 rows of any
+        class (a new subset each time), so that the steps grow with the
+        classes that need new rows, not with the majority.
 
     batch_size : int or "auto"
         Rows per optimisation step (at least 2: batch normalisation needs two
@@ -117,7 +119,7 @@ _training_parameters = """epochs : int or "auto"
         rows puts in their own class, drawing more in their place. A class
         whose first draw has less than 2% of its rows accepted takes that
         draw as it is; any other class is drawn again until its count holds,
-        at most 50 times its missing rows in all, after which refused rows
+        at most 10 times its missing rows in all, after which refused rows
         fill in, so the counts of ``sampling_strategy`` always hold.
         ``filter_acceptance_`` holds the share of drawn rows kept, by class.
         Against rows that land among another class's real rows: where the

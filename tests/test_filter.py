@@ -7,7 +7,13 @@ import pytest
 from sklearn.tree import DecisionTreeClassifier
 
 from imblearn_vae import DCBNVAESampler, _filter
-from imblearn_vae._filter import MIN_ACCEPTANCE, PIECE_ROWS, RowFilter, piece_rows
+from imblearn_vae._filter import (
+    DRAW_BUDGET,
+    MIN_ACCEPTANCE,
+    PIECE_ROWS,
+    RowFilter,
+    piece_rows,
+)
 
 
 @pytest.fixture
@@ -34,7 +40,7 @@ class Drawer:
         return rows
 
 
-@pytest.mark.parametrize("right", [0.9, 0.5, 0.2, 0.05])
+@pytest.mark.parametrize("right", [0.9, 0.5, 0.2])
 def test_classes_the_tree_accepts_get_only_accepted_rows(halves, right):
     X, y = halves
     row_filter = RowFilter(X, y, np.random.RandomState(0))
@@ -45,7 +51,23 @@ def test_classes_the_tree_accepts_get_only_accepted_rows(halves, right):
     assert share == pytest.approx(right, rel=0.2)
     # about the rows needed, and never more than the budget
     assert drawer.drawn < 1.5 * 1000 / right
-    assert drawer.drawn <= 1000 / MIN_ACCEPTANCE
+    assert drawer.drawn <= 1000 * DRAW_BUDGET
+
+
+def test_the_budget_ends_the_draws_and_refused_rows_fill_in(halves):
+    """Accepted at 5%: the count would need 20x the rows; the budget's 10x
+    gives about half of them accepted, and the first refused rows the rest."""
+    X, y = halves
+    row_filter = RowFilter(X, y, np.random.RandomState(0))
+    drawer = Drawer(0.05)
+    rows, share = row_filter.draw(drawer, 1000, class_index=1)
+    assert rows.shape == (1000, 2)
+    assert drawer.drawn == 1000 * DRAW_BUDGET
+    n_accepted = int((row_filter.tree.predict(rows) == 1).sum())
+    assert share == n_accepted / drawer.drawn == pytest.approx(0.05, rel=0.2)
+    # accepted rows first, then refused ones
+    assert (row_filter.tree.predict(rows[:n_accepted]) == 1).all()
+    assert (row_filter.tree.predict(rows[n_accepted:]) == 0).all()
 
 
 def test_a_class_almost_nothing_is_accepted_for_is_taken_as_drawn(halves):
@@ -65,7 +87,7 @@ def test_a_rarely_accepted_class_gets_its_count_and_its_acceptance(halves, n_row
     drawer = Drawer(1.3 * MIN_ACCEPTANCE)  # just over: drawn again, to the budget
     rows, share = row_filter.draw(drawer, n_rows, class_index=1)
     assert rows.shape == (n_rows, 2)
-    assert drawer.drawn <= n_rows / MIN_ACCEPTANCE
+    assert drawer.drawn <= n_rows * DRAW_BUDGET
     # the share of the drawn rows kept as accepted, refused ones filling in
     n_accepted = int((row_filter.tree.predict(rows) == 1).sum())
     assert share == n_accepted / drawer.drawn
@@ -83,7 +105,8 @@ def test_the_filter_asks_the_generator_for_bounded_pieces(halves, right):
     assert piece_rows(20000) < 20000 + PIECE_ROWS
 
 
-def test_the_filter_holds_rows_of_the_order_of_those_asked_for(halves):
+def test_the_filter_holds_rows_of_the_order_of_those_asked_for(halves, monkeypatch):
+    monkeypatch.setattr(_filter, "DRAW_BUDGET", 50)  # the budget before issue 31
     X, y = halves
     row_filter = RowFilter(X, y, np.random.RandomState(0))
     drawer = Drawer(1.5 * MIN_ACCEPTANCE)  # ~650,000 rows drawn for 20,000
