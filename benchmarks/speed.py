@@ -40,7 +40,13 @@ from _common import REPO_ROOT, default_data_home, markdown
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from torch.utils.flop_counter import FlopCounterMode
 
-from imblearn_vae import PAPER_TABLE_1, CGANSampler, CVAESampler, DCBNVAESampler
+from imblearn_vae import (
+    PAPER_TABLE_1,
+    CGANSampler,
+    CVAESampler,
+    DCBNVAESampler,
+    _training,
+)
 from imblearn_vae._runtime import resolve_device
 from imblearn_vae.datasets import fetch_nsl_kdd, make_nsl_kdd_preprocessor
 
@@ -206,7 +212,11 @@ def time_to_quality(train, X, y, measure_ceiling, device, threads) -> list[dict]
     seconds = time.perf_counter() - start
     ceilings.append(measure_ceiling())
     epoch_seconds = float(np.median([r["duration"] for r in sampler.history_]))
-    steps = int(np.ceil(len(y) / sampler.batch_size_))
+    # An epoch of epochs="auto" draws at most AUTO_CLASS_ROWS rows of a class.
+    cap = _training.AUTO_CLASS_ROWS if sampler.epochs == "auto" else None
+    counts = np.unique(y, return_counts=True)[1]
+    epoch_rows = int(counts.clip(max=cap).sum()) if cap else len(y)
+    steps = int(np.ceil(epoch_rows / sampler.batch_size_))
     flops = training_flops_per_step(sampler, X_in, y) * steps / epoch_seconds
     return [
         {"method": "SMOTE", "fit_resample s": smote_seconds},
@@ -217,7 +227,7 @@ def time_to_quality(train, X, y, measure_ceiling, device, threads) -> list[dict]
             "epochs": sampler.n_epochs_,
             "batch": sampler.batch_size_,
             **{f"{stage} s": t for stage, t in sampler.fit_seconds_.items()},
-            "train rows/s": len(y) / epoch_seconds,
+            "train rows/s": epoch_rows / epoch_seconds,
             "train % ceiling": 100 * flops / np.mean(ceilings),
         },
     ]
