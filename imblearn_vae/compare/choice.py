@@ -132,10 +132,30 @@ def read_choice(folder: Path) -> tuple[dict, dict]:
             f"{folder}` first (a folder of an earlier version: rerun it, which "
             "resumes, or `--report-only`)."
         )
-    best = json.loads(paths[0].read_text())
+    try:
+        best, table = (json.loads(p.read_text()) for p in paths)
+    except ValueError as error:  # a file edited by hand, or cut short
+        raise ValueError(f"{folder}: {BEST_FILE} or {TABLE_FILE} is not JSON "
+                         f"({error}); rerun the comparison.") from None  # fmt: skip
     if best is None:
         raise ValueError(
             f"The comparison in {folder} has no entry that ran with every seed; "
             "name the method and the classifier instead (--method, --classifier)."
         )
-    return best, json.loads(paths[1].read_text())
+    _check_entry_fields(best, table, folder / BEST_FILE)
+    return best, table
+
+
+def _check_entry_fields(best, table, path: Path) -> None:
+    """The fields ``train --from-compare`` reads, each named when missing."""
+    if not isinstance(best, dict) or not isinstance(table, dict):
+        raise ValueError(f"{path} is not a comparison's choice (a JSON object).")
+    for field in ("method", "classifier"):
+        if not isinstance(best.get(field), str) or not best[field]:
+            raise ValueError(f"{path} has no {field!r} (a name); rerun the comparison.")
+    seeds = best.get("seeds")
+    integers = isinstance(seeds, list) and all(
+        isinstance(seed, int) and not isinstance(seed, bool) for seed in seeds
+    )
+    if not seeds or not integers:
+        raise ValueError(f"{path}: 'seeds' must be a list of integers; got {seeds!r}.")

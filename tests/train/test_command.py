@@ -222,6 +222,36 @@ def test_from_compare_checks_the_entrys_method_and_classifier(
     assert "step 1 of 3" not in printed.out and not model.exists()
 
 
+@pytest.mark.parametrize(
+    ("best", "message"),
+    [
+        ({"classifier": "dt", "seeds": [0]}, "has no 'method'"),
+        ({"method": "random", "classifier": 3, "seeds": [0]}, "has no 'classifier'"),
+        ({"method": "random", "classifier": "dt"}, "'seeds' must be a list"),
+        ({"method": "random", "classifier": "dt", "seeds": ["0"]}, "'seeds' must"),
+        ([1, 2], "not a comparison's choice"),
+        ("{not json", "is not JSON"),
+    ],
+)
+def test_a_hand_edited_choice_names_its_field(tmp_path, capsys, best, message):
+    """best.json edited by hand: the missing or bad field is named, not a
+    bare KeyError from the middle of train."""
+    from imblearn_vae.compare.choice import BEST_FILE, write_choice
+    from imblearn_vae.tables.options import TableOptions
+
+    path = tmp_path / "t.csv"
+    blobs().to_csv(path, index=False)
+    out = tmp_path / "results"
+    out.mkdir()
+    write_choice(out, None, TableOptions(table=path, label="label").to_json(), 10)
+    text = best if isinstance(best, str) else json.dumps(best)
+    (out / BEST_FILE).write_text(text)
+    error = refused(capsys, "train", "--from-compare", str(out),
+                    "--out", str(tmp_path / "m.model"))  # fmt: skip
+    assert message in error
+    assert not (tmp_path / "m.model").exists()
+
+
 def test_from_compare_needs_a_comparisons_folder(tmp_path, capsys):
     error = refused(capsys, "train", "--from-compare", str(tmp_path),
                     "--out", str(tmp_path / "m.model"))  # fmt: skip
