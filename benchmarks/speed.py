@@ -214,8 +214,8 @@ def time_to_quality(train, X, y, measure_ceiling, device, threads) -> list[dict]
     epoch_seconds = float(np.median([r["duration"] for r in sampler.history_]))
     # An epoch of epochs="auto" draws at most AUTO_CLASS_ROWS rows of a class.
     cap = _training.AUTO_CLASS_ROWS if sampler.epochs == "auto" else None
-    counts = np.unique(y, return_counts=True)[1]
-    epoch_rows = int(counts.clip(max=cap).sum()) if cap else len(y)
+    codes = torch.as_tensor(np.unique(y, return_inverse=True)[1])
+    epoch_rows = _training.epoch_draws(codes, cap)
     steps = int(np.ceil(epoch_rows / sampler.batch_size_))
     flops = training_flops_per_step(sampler, X_in, y) * steps / epoch_seconds
     return [

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..detector import RowError
+from .errors import REFUSED_ROWS
 from .json_text import parse
 from .models import ApiToken, Batch, db, hash_token, utcnow
 from .openapi import IDEMPOTENCY_KEY, openapi_document
@@ -128,14 +129,7 @@ def _conflict(idempotency: tuple[str, str] | None) -> Response:
     replay = None if idempotency is None else _replay(*idempotency)
     if replay is not None:
         return replay
-    return _error(409, [RowError(0, "", CONFLICT)])
-
-
-#: What a 409 says.
-CONFLICT = (
-    "the database refused this request's rows because of a change made "
-    "meanwhile (the account or its token deleted, say); nothing was stored"
-)
+    return _error(409, [RowError(0, "", REFUSED_ROWS)])
 
 
 def _records(body) -> tuple[list, RowError | None]:

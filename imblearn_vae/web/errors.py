@@ -17,6 +17,13 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: What a request whose rows the database refused is told (a 409).
+REFUSED_ROWS = (
+    "The database refused this request's rows because of a change made "
+    "meanwhile (the account or its token deleted, say); nothing was stored."
+)
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -65,17 +72,12 @@ def register_error_pages(app: Flask) -> None:
         # The database's constraints refused what a request stored (its
         # account deleted meanwhile, by another of its requests): the
         # transaction is rolled back, so nothing of it is kept. The API's
-        # own handler (api.predict) says the same in its words.
+        # own handler (api.predict) first looks for a stored retry.
         from .models import db
 
         db.session.rollback()
         current_app.logger.warning("rows refused on %s: %s", request.path, error.orig)
-        return error_page(
-            409,
-            "Not stored",
-            "The database refused this request's rows (was the account deleted "
-            "meanwhile?); nothing was stored.",
-        )
+        return error_page(409, "Not stored", REFUSED_ROWS)
 
     @app.errorhandler(Exception)
     def unexpected(error):
